@@ -1,0 +1,72 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// The codec stores `RawSpan` views in `~Escapable` structs; that needs the experimental
+/// `Lifetimes` feature on the declaring target only (dependents build without it).
+let lifetimes: [SwiftSetting] = [.enableExperimentalFeature("Lifetimes")]
+
+let package = Package(
+    name: "swift-ikev2",
+    platforms: [.macOS(.v26)],
+    products: [
+        .library(name: "IKEv2", targets: ["IKEv2"]),
+        .library(name: "IKEv2Crypto", targets: ["IKEv2Crypto"]),
+        .library(name: "IKEv2HA", targets: ["IKEv2HA"]),
+        .library(name: "IKEv2Capture", targets: ["IKEv2Capture"]),
+        .library(name: "IKEv2Report", targets: ["IKEv2Report"]),
+        .library(name: "IKEv2Synth", targets: ["IKEv2Synth"]),
+        .executable(name: "ikev2", targets: ["ikev2"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // Codec: header, registries, payload views (parse + serialize side by side). Stdlib only.
+        .target(name: "IKEv2", swiftSettings: lifetimes),
+        // SK/SKF decryption and encryption, key tables, IKE fragment reassembly.
+        .target(
+            name: "IKEv2Crypto",
+            dependencies: [
+                "IKEv2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: lifetimes
+        ),
+        // Message-ID window model, RFC 6311 sync and reset procedures, failover analysis.
+        .target(name: "IKEv2HA", dependencies: ["IKEv2", "IKEv2Crypto"], swiftSettings: lifetimes),
+        // libpcap.
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        // Capture files -> frames -> datagrams -> IKE bytes with context; writing pcap.
+        .target(name: "IKEv2Capture", dependencies: ["CPcap"], swiftSettings: lifetimes),
+        // line / text / JSON renderers, testable without the CLI.
+        .target(
+            name: "IKEv2Report",
+            dependencies: ["IKEv2", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"],
+            swiftSettings: lifetimes
+        ),
+        // Failover scenarios -> frames + key table.
+        .target(
+            name: "IKEv2Synth",
+            dependencies: ["IKEv2", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"],
+            swiftSettings: lifetimes
+        ),
+        .executableTarget(
+            name: "ikev2",
+            dependencies: [
+                "IKEv2", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture", "IKEv2Report", "IKEv2Synth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
+        .testTarget(name: "IKEv2CryptoTests", dependencies: ["IKEv2Crypto", "IKEv2"]),
+        .testTarget(name: "IKEv2HATests", dependencies: ["IKEv2HA", "IKEv2"]),
+        .testTarget(name: "IKEv2CaptureTests", dependencies: ["IKEv2Capture"]),
+        .testTarget(
+            name: "IKEv2ReportTests",
+            dependencies: ["IKEv2Report", "IKEv2Synth", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "IKEv2HA"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

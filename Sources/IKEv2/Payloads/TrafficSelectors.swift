@@ -1,0 +1,20 @@
+// TSi (44) / TSr (45), RFC 7296 §3.13. STUB: body kept as bytes until the full parser lands.
+
+public struct TrafficSelectorsView: ~Escapable {
+    public let body: RawSpan
+    public let baseOffset: Int
+
+    @_lifetime(copy body)
+    public init(body: RawSpan, baseOffset: Int) throws(IKEError) {
+        self.body = body
+        self.baseOffset = baseOffset
+    }
+
+    public func validate() throws(IKEError) {}
+}
+
+public struct TrafficSelectorsPayload: Hashable, Sendable {
+    public var raw: [UInt8]
+    public init(_ v: borrowing TrafficSelectorsView) throws(IKEError) { raw = v.body.copyBytes() }
+    public func writeBody(to w: inout ByteWriter) throws(IKEError) { w.append(raw) }
+}
