@@ -1,0 +1,83 @@
+import IKEv2
+
+/// A rendered field value: what JSON, text and line renderers share for typed sub-structures.
+public enum FieldValue: Sendable, Hashable {
+    case number(UInt64)
+    case hex([UInt8])
+    case string(String)
+    case bool(Bool)
+    case list([FieldValue])
+    case object([Field])
+}
+
+/// A named field, in display order.
+public struct Field: Sendable, Hashable {
+    public var key: String
+    public var value: FieldValue
+    public init(_ key: String, _ value: FieldValue) {
+        self.key = key
+        self.value = value
+    }
+}
+
+public enum FieldRendering {
+    /// A JSON object from fields.
+    public static func json(_ fields: [Field], into out: inout OutputBuffer) {
+        out.byte(UInt8(ascii: "{"))
+        for (i, f) in fields.enumerated() {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.key(f.key)
+            json(f.value, into: &out)
+        }
+        out.byte(UInt8(ascii: "}"))
+    }
+
+    public static func json(_ v: FieldValue, into out: inout OutputBuffer) {
+        switch v {
+        case .number(let n): out.decimal(n)
+        case .hex(let b): out.byte(UInt8(ascii: "\"")); out.hex(bytes: b); out.byte(UInt8(ascii: "\""))
+        case .string(let s): out.jsonString(s)
+        case .bool(let b): out.bool(b)
+        case .list(let items):
+            out.byte(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.byte(UInt8(ascii: ",")) }
+                json(item, into: &out)
+            }
+            out.byte(UInt8(ascii: "]"))
+        case .object(let fields): json(fields, into: &out)
+        }
+    }
+
+    /// `key=value` pairs for the line format.
+    public static func compact(_ v: FieldValue) -> String {
+        switch v {
+        case .number(let n): String(n)
+        case .hex(let b): Hex.encode(b)
+        case .string(let s): s
+        case .bool(let b): b ? "yes" : "no"
+        case .list(let items): items.map(compact).joined(separator: ",")
+        case .object(let fields): fields.map { "\($0.key)=\(compact($0.value))" }.joined(separator: " ")
+        }
+    }
+}
+
+/// What the notify decoder made of a notify's data, for display.
+public enum NotifyDisplayResult {
+    /// Not a typed notify: only raw data is shown.
+    case none
+    case decoded([Field])
+    /// A typed notify whose data breaks its layout (shown raw, plus the error).
+    case invalid(IKEError)
+}
+
+/// Adapts the codec's typed notify decoding to display fields. STUB until typed decoding lands.
+public struct NotifyDisplay: Sendable {
+    public init() {}
+    public func decode(_ n: borrowing NotifyView) -> NotifyDisplayResult { .none }
+}
+
+/// Type-specific details of SA, TS and CP payloads. STUB until the full views land.
+enum PayloadDetails {
+    static func fields(_ p: borrowing PayloadView) throws(IKEError) -> [Field] { [] }
+}

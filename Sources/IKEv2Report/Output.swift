@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A byte buffer that renderers append to; `flush` hands full chunks to a sink.
+/// Renderers write UTF-8 bytes directly (no String building per field on the hot path).
+public struct OutputBuffer: Sendable {
+    public var bytes: [UInt8] = []
+    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+
+    @inlinable public mutating func append(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+    @inlinable public mutating func append(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+    @inlinable public mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    /// Decimal digits of an unsigned integer.
+    public mutating func decimal<T: BinaryInteger>(_ v: T) {
+        if v < 0 {
+            bytes.append(UInt8(ascii: "-"))
+            decimalMagnitude(UInt64(truncatingIfNeeded: 0 &- Int64(v)))
+        } else {
+            decimalMagnitude(UInt64(v))
+        }
+    }
+    private mutating func decimalMagnitude(_ v: UInt64) {
+        if v < 10 { bytes.append(UInt8(ascii: "0") &+ UInt8(v)); return }
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        var x = v
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            while x > 0 && n < 20 {
+                buf[19 - n] = UInt8(ascii: "0") &+ UInt8(x % 10)
+                x /= 10
+                n += 1
+            }
+            bytes.append(contentsOf: buf[(20 - n)..<20])
+        }
+    }
+    /// Zero-padded decimal of fixed width.
+    public mutating func padded(_ v: Int, width: Int) {
+        var digits: [UInt8] = []
+        var x = max(0, v)
+        for _ in 0..<width { digits.append(UInt8(ascii: "0") &+ UInt8(x % 10)); x /= 10 }
+        bytes.append(contentsOf: digits.reversed())
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Lowercase hex of a span.
+    public mutating func hex(_ span: RawSpan) {
+        span.withUnsafeBytes { raw in
+            for b in raw {
+                bytes.append(Self.hexDigits[Int(b >> 4)])
+                bytes.append(Self.hexDigits[Int(b & 0x0f)])
+            }
+        }
+    }
+    /// Lowercase hex of an integer, `width` digits.
+    public mutating func hex(_ v: UInt64, width: Int) {
+        var shift = (width - 1) * 4
+        while shift >= 0 {
+            bytes.append(Self.hexDigits[Int((v >> UInt64(shift)) & 0xf)])
+            shift -= 4
+        }
+    }
+    public mutating func hex(bytes other: [UInt8]) {
+        for b in other {
+            bytes.append(Self.hexDigits[Int(b >> 4)])
+            bytes.append(Self.hexDigits[Int(b & 0x0f)])
+        }
+    }
+
+    /// A JSON string literal with escaping.
+    public mutating func jsonString(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5c, 0x22])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5c, 0x5c])
+            case 0x0a: bytes.append(contentsOf: [0x5c, UInt8(ascii: "n")])
+            case 0x0d: bytes.append(contentsOf: [0x5c, UInt8(ascii: "r")])
+            case 0x09: bytes.append(contentsOf: [0x5c, UInt8(ascii: "t")])
+            case 0..<0x20:
+                bytes.append(contentsOf: Array("\\u00".utf8))
+                bytes.append(Self.hexDigits[Int(b >> 4)])
+                bytes.append(Self.hexDigits[Int(b & 0x0f)])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+    public mutating func jsonString(_ s: StaticString) {
+        bytes.append(UInt8(ascii: "\""))
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+    }
+    /// `"key":`
+    public mutating func key(_ k: StaticString) {
+        bytes.append(UInt8(ascii: "\""))
+        k.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+    public mutating func key(_ k: String) {
+        jsonString(k)
+        bytes.append(UInt8(ascii: ":"))
+    }
+    public mutating func bool(_ v: Bool) { v ? append("true") : append("false") }
+
+    /// Writes everything to a file descriptor and empties the buffer.
+    public mutating func flush(to fd: Int32) {
+        bytes.withUnsafeBytes { raw in
+            var off = 0
+            while off < raw.count {
+                guard let base = raw.baseAddress else { break }
+                let n = write(fd, base + off, raw.count - off)
+                if n <= 0 { break }
+                off += n
+            }
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes when the buffer has grown past `threshold` bytes.
+    public mutating func flushIfNeeded(to fd: Int32, threshold: Int = 1 << 16) {
+        if bytes.count >= threshold { flush(to: fd) }
+    }
+
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// RFC 3339 UTC timestamps with nanoseconds, from nanoseconds since the Unix epoch.
+public enum Timestamp {
+    /// Civil date from days since 1970-01-01 (proleptic Gregorian).
+    static func civil(_ days: Int64) -> (year: Int64, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, Int(m), Int(d))
+    }
+
+    /// Appends e.g. `2026-11-29T09:31:39.123456789Z`.
+    public static func rfc3339(_ nanos: Int64, into out: inout OutputBuffer) {
+        let secs = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
+        let frac = Int(nanos - secs * 1_000_000_000)
+        let days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
+        let sod = Int(secs - days * 86400)
+        let (y, m, d) = civil(days)
+        out.padded(Int(y), width: 4)
+        out.byte(UInt8(ascii: "-"))
+        out.padded(m, width: 2)
+        out.byte(UInt8(ascii: "-"))
+        out.padded(d, width: 2)
+        out.byte(UInt8(ascii: "T"))
+        out.padded(sod / 3600, width: 2)
+        out.byte(UInt8(ascii: ":"))
+        out.padded(sod / 60 % 60, width: 2)
+        out.byte(UInt8(ascii: ":"))
+        out.padded(sod % 60, width: 2)
+        out.byte(UInt8(ascii: "."))
+        out.padded(frac, width: 9)
+        out.byte(UInt8(ascii: "Z"))
+    }
+
+    /// `HH:MM:SS.nnnnnnnnn` (time of day, UTC), as tcpdump's default prints it.
+    public static func timeOfDay(_ nanos: Int64, into out: inout OutputBuffer, digits: Int = 6) {
+        let secs = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
+        var frac = Int(nanos - secs * 1_000_000_000)
+        let sod = Int(((secs % 86400) + 86400) % 86400)
+        out.padded(sod / 3600, width: 2)
+        out.byte(UInt8(ascii: ":"))
+        out.padded(sod / 60 % 60, width: 2)
+        out.byte(UInt8(ascii: ":"))
+        out.padded(sod % 60, width: 2)
+        out.byte(UInt8(ascii: "."))
+        for _ in digits..<9 { frac /= 10 }
+        out.padded(frac, width: digits)
+    }
+}
