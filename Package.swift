@@ -28,12 +28,14 @@ let package = Package(
         .target(
             name: "IKEv2Crypto",
             dependencies: [
-                "IKEv2",
+                "IKEv2", "COpenSSL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: lifetimes
         ),
+        // Debian's OpenSSL libcrypto, for 3DES-CBC only (swift-crypto has no DES).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Message-ID window model, RFC 6311 sync and reset procedures, failover analysis.
         .target(name: "IKEv2HA", dependencies: ["IKEv2", "IKEv2Crypto"], swiftSettings: lifetimes),
         // libpcap.
