@@ -1,0 +1,288 @@
+import IKEv2
+
+// RFC 7296 §2.1-§2.3 Message ID rules as an observer's model of one IKE SA: feed it the
+// messages seen (in capture order) and get classified events and anomalies back.
+
+/// What RFC 6311 / reset content a message is known to carry (nil in `ObservedMessage` when
+/// the caller cannot see the content, e.g. without keys).
+public enum CounterSyncKind: String, Hashable, Sendable {
+    /// IKEV2_MESSAGE_ID_SYNC (RFC 6311 §5.1).
+    case messageIDSync
+    /// IKEV2_MESSAGE_ID_RESET (`ha-reset.md`).
+    case messageIDReset
+}
+
+/// One IKE message as seen by an observer.
+public struct ObservedMessage: Hashable, Sendable {
+    /// Who sent it, by original role (the I flag).
+    public var sender: IKESide
+    /// The R flag.
+    public var isResponse: Bool
+    public var messageID: UInt32
+    public var exchange: ExchangeType
+    /// A digest of the message bytes from the IKE header on (any hash the caller likes; only
+    /// compared for equality). Retransmissions are bitwise identical (RFC 7296 §2.1).
+    public var digest: [UInt8]
+    /// Frame number (or any position) for references in events.
+    public var frame: Int
+    /// Set when the caller knows the message carries a sync or reset notify.
+    public var counterSync: CounterSyncKind?
+    /// The value of a SET_WINDOW_SIZE notify in this message (RFC 7296 §2.3), if any.
+    public var announcedWindowSize: UInt32?
+
+    public init(sender: IKESide, isResponse: Bool, messageID: UInt32, exchange: ExchangeType, digest: [UInt8],
+                frame: Int, counterSync: CounterSyncKind? = nil, announcedWindowSize: UInt32? = nil) {
+        self.sender = sender
+        self.isResponse = isResponse
+        self.messageID = messageID
+        self.exchange = exchange
+        self.digest = digest
+        self.frame = frame
+        self.counterSync = counterSync
+        self.announcedWindowSize = announcedWindowSize
+    }
+}
+
+/// A classified observation.
+public struct MessageIDEvent: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// A new request.
+        case request
+        /// A request re-sent with the same ID and identical bytes (RFC 7296 §2.1).
+        case retransmittedRequest(originalFrame: Int)
+        /// IKE_SA_INIT repeated with new content (after COOKIE / INVALID_KE_PAYLOAD; RFC 7296 §2.6, §1.2).
+        case initialExchangeRetry(previousFrame: Int)
+        /// The response to an outstanding request.
+        case response(requestFrame: Int)
+        /// A response re-sent with identical bytes (answering a retransmitted request).
+        case retransmittedResponse(originalFrame: Int)
+        /// A Message ID 0 INFORMATIONAL: an RFC 6311 sync or reset message, outside the counters.
+        case counterSyncMessage(CounterSyncKind?)
+        /// The sender's peer raised its window (RFC 7296 §2.3).
+        case windowSizeChanged(from: UInt32, to: UInt32)
+        /// A counter rebase after a sync or reset (analyzer-driven).
+        case rebased(from: UInt32, to: UInt32)
+
+        // Anomalies:
+        /// Same request Message ID as an earlier request, different bytes (RFC 7296 §2.2).
+        case messageIDReuse(firstFrame: Int)
+        /// A response for an already-answered ID with different bytes.
+        case conflictingResponse(firstFrame: Int)
+        /// A request sent while a request ≤ ID − window was unanswered (RFC 7296 §2.3).
+        case outOfWindow(lowestOutstanding: UInt32, window: UInt32)
+        /// A new request ID below one the sender already used, not filling a gap.
+        case regression(highestUsed: UInt32)
+        /// Request IDs skipped (missing from the capture, or skipped by the sender).
+        case gap(expected: UInt32)
+        /// A response with no matching request seen.
+        case unmatchedResponse
+        /// SET_WINDOW_SIZE lower than before (RFC 7296 §2.3: it can only grow).
+        case windowShrink(from: UInt32, to: UInt32)
+        /// A rebase moved the next request ID to or below an ID already used by that sender:
+        /// those IDs can be used again (`ha-reset.md`).
+        case rebaseReopensIDs(highestUsed: UInt32)
+        /// More than one request in the sender's window would exceed 32 bits.
+        case messageIDSpaceExhausted
+    }
+
+    public var kind: Kind
+    /// The side that sent the message (for window and rebase events: the side whose counters changed).
+    public var sender: IKESide
+    public var messageID: UInt32
+    public var frame: Int
+
+    public init(kind: Kind, sender: IKESide, messageID: UInt32, frame: Int) {
+        self.kind = kind
+        self.sender = sender
+        self.messageID = messageID
+        self.frame = frame
+    }
+
+    /// Whether the event breaks a rule or signals a risk (as opposed to normal traffic).
+    public var isAnomaly: Bool {
+        switch kind {
+        case .request, .retransmittedRequest, .initialExchangeRetry, .response, .retransmittedResponse,
+             .counterSyncMessage, .windowSizeChanged, .rebased:
+            return false
+        default:
+            return true
+        }
+    }
+}
+
+/// The Message ID state of one side of an IKE SA, as observed.
+public struct SideMessageIDState: Hashable, Sendable {
+    /// The ID this side will use for its next request (highest used + 1, or a rebased value).
+    public internal(set) var nextRequestID: UInt32 = 0
+    /// The highest request ID this side ever used in this IKE SA (kept across rebases).
+    public internal(set) var highestRequestID: UInt32?
+    /// How many requests this side may have outstanding: the window its peer announced with
+    /// SET_WINDOW_SIZE (default 1, RFC 7296 §2.3).
+    public internal(set) var sendWindow: UInt32 = 1
+    /// This side's requests without a response yet, ID → frame.
+    public internal(set) var outstanding: [UInt32: Int] = [:]
+    /// IDs skipped by a gap, not seen yet.
+    public internal(set) var missing: Set<UInt32> = []
+
+    struct Record: Hashable, Sendable {
+        var digest: [UInt8]
+        var frame: Int
+    }
+    var requests: [UInt32: Record] = [:]
+    var responses: [UInt32: Record] = [:]
+
+    /// The lowest outstanding request ID, if any.
+    public var lowestOutstanding: UInt32? { outstanding.keys.min() }
+}
+
+/// The Message ID window model of one IKE SA (RFC 7296 §2.1-§2.3, RFC 6311 §5.1 for MID 0).
+///
+/// ```swift
+/// var sa = MessageIDWindowModel()
+/// for m in observed { for e in sa.observe(m) where e.isAnomaly { print(e) } }
+/// ```
+public struct MessageIDWindowModel: Hashable, Sendable {
+    public private(set) var initiator = SideMessageIDState()
+    public private(set) var responder = SideMessageIDState()
+    /// Limit on remembered IDs per side and direction (a memory bound).
+    public var maxRecords = 16_384
+    /// Largest gap whose IDs are remembered as missing.
+    public var maxTrackedGap: UInt32 = 256
+
+    public init() {}
+
+    public subscript(side: IKESide) -> SideMessageIDState {
+        get { side == .initiator ? initiator : responder }
+        set { if side == .initiator { initiator = newValue } else { responder = newValue } }
+    }
+
+    /// The ID `side` expects in the next request from its peer.
+    public func nextExpectedRequestID(of side: IKESide) -> UInt32 { self[side.peer].nextRequestID }
+
+    /// Classifies one observed message and updates the model.
+    public mutating func observe(_ m: ObservedMessage) -> [MessageIDEvent] {
+        var events: [MessageIDEvent] = []
+        func emit(_ k: MessageIDEvent.Kind, _ side: IKESide? = nil) {
+            events.append(MessageIDEvent(kind: k, sender: side ?? m.sender, messageID: m.messageID, frame: m.frame))
+        }
+        if let n = m.announcedWindowSize {
+            // The sender can receive n outstanding requests: its peer's send window.
+            let peer = m.sender.peer
+            let old = self[peer].sendWindow
+            if n > old {
+                self[peer].sendWindow = n
+                emit(.windowSizeChanged(from: old, to: n), peer)
+            } else if n < old {
+                emit(.windowShrink(from: old, to: n), peer)
+            }
+        }
+        if m.messageID == 0 && (m.counterSync != nil || m.exchange == .informational) {
+            emit(.counterSyncMessage(m.counterSync))
+            return events
+        }
+        if m.isResponse {
+            observeResponse(m, emit: emit)
+        } else {
+            observeRequest(m, emit: emit)
+        }
+        return events
+    }
+
+    private mutating func observeRequest(_ m: ObservedMessage, emit: (MessageIDEvent.Kind, IKESide?) -> Void) {
+        let s = m.sender
+        let id = m.messageID
+        var st = self[s]
+        defer { self[s] = st }
+        if let prior = st.requests[id] {
+            if prior.digest == m.digest {
+                emit(.retransmittedRequest(originalFrame: prior.frame), nil)
+            } else if m.exchange == .ikeSAInit && id == 0 {
+                emit(.initialExchangeRetry(previousFrame: prior.frame), nil)
+                st.requests[id] = .init(digest: m.digest, frame: m.frame)
+                st.responses[id] = nil
+                st.outstanding[id] = m.frame
+            } else {
+                emit(.messageIDReuse(firstFrame: prior.frame), nil)
+                st.requests[id] = .init(digest: m.digest, frame: m.frame)
+                st.responses[id] = nil
+                st.outstanding[id] = m.frame
+            }
+            return
+        }
+        // A new ID.
+        if id < st.nextRequestID {
+            if st.missing.remove(id) != nil {
+                emit(.request, nil)
+            } else {
+                emit(.regression(highestUsed: st.highestRequestID ?? st.nextRequestID), nil)
+            }
+        } else {
+            if id > st.nextRequestID {
+                emit(.gap(expected: st.nextRequestID), nil)
+                if id - st.nextRequestID <= maxTrackedGap {
+                    for x in st.nextRequestID..<id { st.missing.insert(x) }
+                }
+            }
+            emit(.request, nil)
+            if id == UInt32.max {
+                emit(.messageIDSpaceExhausted, nil)
+                st.nextRequestID = id
+            } else {
+                st.nextRequestID = id + 1
+            }
+        }
+        if let low = st.lowestOutstanding, UInt64(id) >= UInt64(low) + UInt64(st.sendWindow) {
+            emit(.outOfWindow(lowestOutstanding: low, window: st.sendWindow), nil)
+        }
+        st.highestRequestID = max(st.highestRequestID ?? id, id)
+        st.outstanding[id] = m.frame
+        st.requests[id] = .init(digest: m.digest, frame: m.frame)
+        if st.requests.count > maxRecords, let oldest = st.requests.min(by: { $0.value.frame < $1.value.frame })?.key {
+            st.requests[oldest] = nil
+        }
+    }
+
+    private mutating func observeResponse(_ m: ObservedMessage, emit: (MessageIDEvent.Kind, IKESide?) -> Void) {
+        let requester = m.sender.peer
+        let id = m.messageID
+        var st = self[requester]
+        defer { self[requester] = st }
+        if let reqFrame = st.outstanding[id] {
+            st.outstanding[id] = nil
+            st.responses[id] = .init(digest: m.digest, frame: m.frame)
+            if st.responses.count > maxRecords, let oldest = st.responses.min(by: { $0.value.frame < $1.value.frame })?.key {
+                st.responses[oldest] = nil
+            }
+            emit(.response(requestFrame: reqFrame), nil)
+        } else if let prior = st.responses[id] {
+            if prior.digest == m.digest {
+                emit(.retransmittedResponse(originalFrame: prior.frame), nil)
+            } else if m.exchange == .ikeSAInit && id == 0 {
+                st.responses[id] = .init(digest: m.digest, frame: m.frame)
+                emit(.response(requestFrame: st.requests[id]?.frame ?? prior.frame), nil)
+            } else {
+                emit(.conflictingResponse(firstFrame: prior.frame), nil)
+            }
+        } else {
+            emit(.unmatchedResponse, nil)
+        }
+    }
+
+    /// Moves `side`'s next request ID after an accepted sync or reset (RFC 6311 §5.1,
+    /// `ha-reset.md`): its outstanding requests are abandoned and gaps forgotten. Flags a
+    /// rebase that re-opens IDs the side already used.
+    public mutating func rebase(_ side: IKESide, nextRequestID: UInt32, frame: Int) -> [MessageIDEvent] {
+        var st = self[side]
+        var events = [MessageIDEvent(kind: .rebased(from: st.nextRequestID, to: nextRequestID), sender: side,
+                                     messageID: nextRequestID, frame: frame)]
+        if let high = st.highestRequestID, nextRequestID <= high {
+            events.append(MessageIDEvent(kind: .rebaseReopensIDs(highestUsed: high), sender: side,
+                                         messageID: nextRequestID, frame: frame))
+        }
+        st.nextRequestID = nextRequestID
+        st.outstanding = [:]
+        st.missing = []
+        self[side] = st
+        return events
+    }
+}
