@@ -1,3 +1,5 @@
+import IKEv2
+
 // Encryption and integrity algorithms for the SK/SKF payloads, named as Wireshark names them in
 // its `ikev2_decryption_table` (so key files round-trip through Wireshark's UAT).
 
@@ -7,7 +9,7 @@
 /// `keyLength` counts the whole SK_e key material: for counter-mode and AEAD ciphers that is the
 /// AES key followed by the salt/nonce (RFC 5930 §2, RFC 5282 §7.1, RFC 7634 §2: 4 octets for
 /// CTR, GCM and ChaCha20-Poly1305; 3 octets for CCM).
-public struct EncryptionAlgorithm: Hashable, Sendable, CustomStringConvertible {
+public struct SKEncryptionAlgorithm: Hashable, Sendable, CustomStringConvertible {
     /// The cipher family.
     public enum Mode: Hashable, Sendable {
         /// ENCR_NULL (RFC 2410): no confidentiality.
@@ -80,33 +82,33 @@ public struct EncryptionAlgorithm: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public static let null = EncryptionAlgorithm(mode: .null, keyBits: 0, wiresharkName: "NULL [RFC2410]")
-    public static let tripleDES = EncryptionAlgorithm(mode: .tripleDESCBC, keyBits: 192, wiresharkName: "3DES [RFC2451]")
-    public static let aesCBC128 = EncryptionAlgorithm(mode: .aesCBC, keyBits: 128, wiresharkName: "AES-CBC-128 [RFC3602]")
-    public static let aesCBC192 = EncryptionAlgorithm(mode: .aesCBC, keyBits: 192, wiresharkName: "AES-CBC-192 [RFC3602]")
-    public static let aesCBC256 = EncryptionAlgorithm(mode: .aesCBC, keyBits: 256, wiresharkName: "AES-CBC-256 [RFC3602]")
-    public static let aesCTR128 = EncryptionAlgorithm(mode: .aesCTR, keyBits: 128, wiresharkName: "AES-CTR-128 [RFC5930]")
-    public static let aesCTR192 = EncryptionAlgorithm(mode: .aesCTR, keyBits: 192, wiresharkName: "AES-CTR-192 [RFC5930]")
-    public static let aesCTR256 = EncryptionAlgorithm(mode: .aesCTR, keyBits: 256, wiresharkName: "AES-CTR-256 [RFC5930]")
+    public static let null = SKEncryptionAlgorithm(mode: .null, keyBits: 0, wiresharkName: "NULL [RFC2410]")
+    public static let tripleDES = SKEncryptionAlgorithm(mode: .tripleDESCBC, keyBits: 192, wiresharkName: "3DES [RFC2451]")
+    public static let aesCBC128 = SKEncryptionAlgorithm(mode: .aesCBC, keyBits: 128, wiresharkName: "AES-CBC-128 [RFC3602]")
+    public static let aesCBC192 = SKEncryptionAlgorithm(mode: .aesCBC, keyBits: 192, wiresharkName: "AES-CBC-192 [RFC3602]")
+    public static let aesCBC256 = SKEncryptionAlgorithm(mode: .aesCBC, keyBits: 256, wiresharkName: "AES-CBC-256 [RFC3602]")
+    public static let aesCTR128 = SKEncryptionAlgorithm(mode: .aesCTR, keyBits: 128, wiresharkName: "AES-CTR-128 [RFC5930]")
+    public static let aesCTR192 = SKEncryptionAlgorithm(mode: .aesCTR, keyBits: 192, wiresharkName: "AES-CTR-192 [RFC5930]")
+    public static let aesCTR256 = SKEncryptionAlgorithm(mode: .aesCTR, keyBits: 256, wiresharkName: "AES-CTR-256 [RFC5930]")
     /// ENCR_CHACHA20_POLY1305 (RFC 7634). Wireshark's table has no entry for it; this name is ours.
-    public static let chaCha20Poly1305 = EncryptionAlgorithm(
+    public static let chaCha20Poly1305 = SKEncryptionAlgorithm(
         mode: .chaCha20Poly1305, keyBits: 256, tagLength: 16, wiresharkName: "ChaCha20-Poly1305 [RFC7634]")
 
     /// AES-GCM with a `tag`-octet ICV (8, 12 or 16) and a `bits` key.
-    public static func aesGCM(bits: Int, tag: Int) -> EncryptionAlgorithm {
-        EncryptionAlgorithm(mode: .aesGCM, keyBits: bits, tagLength: tag,
+    public static func aesGCM(bits: Int, tag: Int) -> SKEncryptionAlgorithm {
+        SKEncryptionAlgorithm(mode: .aesGCM, keyBits: bits, tagLength: tag,
                             wiresharkName: "AES-GCM-\(bits) with \(tag) octet ICV [RFC5282]")
     }
 
     /// AES-CCM with a `tag`-octet ICV (8, 12 or 16) and a `bits` key.
-    public static func aesCCM(bits: Int, tag: Int) -> EncryptionAlgorithm {
-        EncryptionAlgorithm(mode: .aesCCM, keyBits: bits, tagLength: tag,
+    public static func aesCCM(bits: Int, tag: Int) -> SKEncryptionAlgorithm {
+        SKEncryptionAlgorithm(mode: .aesCCM, keyBits: bits, tagLength: tag,
                             wiresharkName: "AES-CCM-\(bits) with \(tag) octet ICV [RFC5282]")
     }
 
     /// Every algorithm this module implements, Wireshark's names first.
-    public static let all: [EncryptionAlgorithm] = {
-        var out: [EncryptionAlgorithm] = [.null, .tripleDES, .aesCBC128, .aesCBC192, .aesCBC256,
+    public static let all: [SKEncryptionAlgorithm] = {
+        var out: [SKEncryptionAlgorithm] = [.null, .tripleDES, .aesCBC128, .aesCBC192, .aesCBC256,
                                           .aesCTR128, .aesCTR192, .aesCTR256]
         for tag in [8, 12, 16] { for bits in [128, 192, 256] { out.append(.aesGCM(bits: bits, tag: tag)) } }
         for tag in [8, 12, 16] { for bits in [128, 192, 256] { out.append(.aesCCM(bits: bits, tag: tag)) } }
@@ -126,7 +128,7 @@ public struct EncryptionAlgorithm: Hashable, Sendable, CustomStringConvertible {
 
 /// An SK payload integrity algorithm (IANA "Transform Type 3", RFC 7296 §3.3.2), named as in
 /// Wireshark's table.
-public struct IntegrityAlgorithm: Hashable, Sendable, CustomStringConvertible {
+public struct SKIntegrityAlgorithm: Hashable, Sendable, CustomStringConvertible {
     public enum Mode: Hashable, Sendable {
         /// AUTH_NONE: the ICV comes from an AEAD cipher (RFC 5282 §8) or there is none.
         case none
@@ -161,34 +163,34 @@ public struct IntegrityAlgorithm: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { wiresharkName }
 
-    public static let none = IntegrityAlgorithm(mode: .none, keyLength: 0, icvLength: 0, wiresharkName: "NONE [RFC4306]")
+    public static let none = SKIntegrityAlgorithm(mode: .none, keyLength: 0, icvLength: 0, wiresharkName: "NONE [RFC4306]")
     /// AUTH_HMAC_MD5_96 (RFC 2403): legacy captures.
-    public static let hmacMD5_96 = IntegrityAlgorithm(mode: .hmacMD5, keyLength: 16, icvLength: 12, wiresharkName: "HMAC_MD5_96 [RFC2403]")
-    public static let hmacMD5_128 = IntegrityAlgorithm(mode: .hmacMD5, keyLength: 16, icvLength: 16, wiresharkName: "HMAC_MD5_128 [RFC4595]")
+    public static let hmacMD5_96 = SKIntegrityAlgorithm(mode: .hmacMD5, keyLength: 16, icvLength: 12, wiresharkName: "HMAC_MD5_96 [RFC2403]")
+    public static let hmacMD5_128 = SKIntegrityAlgorithm(mode: .hmacMD5, keyLength: 16, icvLength: 16, wiresharkName: "HMAC_MD5_128 [RFC4595]")
     /// AUTH_HMAC_SHA1_96 (RFC 2404).
-    public static let hmacSHA1_96 = IntegrityAlgorithm(mode: .hmacSHA1, keyLength: 20, icvLength: 12, wiresharkName: "HMAC_SHA1_96 [RFC2404]")
-    public static let hmacSHA1_160 = IntegrityAlgorithm(mode: .hmacSHA1, keyLength: 20, icvLength: 20, wiresharkName: "HMAC_SHA1_160 [RFC4595]")
-    public static let hmacSHA256_96 = IntegrityAlgorithm(
+    public static let hmacSHA1_96 = SKIntegrityAlgorithm(mode: .hmacSHA1, keyLength: 20, icvLength: 12, wiresharkName: "HMAC_SHA1_96 [RFC2404]")
+    public static let hmacSHA1_160 = SKIntegrityAlgorithm(mode: .hmacSHA1, keyLength: 20, icvLength: 20, wiresharkName: "HMAC_SHA1_160 [RFC4595]")
+    public static let hmacSHA256_96 = SKIntegrityAlgorithm(
         mode: .hmacSHA256, keyLength: 32, icvLength: 12,
         wiresharkName: "HMAC_SHA2_256_96 [draft-ietf-ipsec-ciph-sha-256-00]")
     /// AUTH_HMAC_SHA2_256_128 (RFC 4868).
-    public static let hmacSHA256_128 = IntegrityAlgorithm(mode: .hmacSHA256, keyLength: 32, icvLength: 16, wiresharkName: "HMAC_SHA2_256_128 [RFC4868]")
+    public static let hmacSHA256_128 = SKIntegrityAlgorithm(mode: .hmacSHA256, keyLength: 32, icvLength: 16, wiresharkName: "HMAC_SHA2_256_128 [RFC4868]")
     /// AUTH_HMAC_SHA2_384_192 (RFC 4868).
-    public static let hmacSHA384_192 = IntegrityAlgorithm(mode: .hmacSHA384, keyLength: 48, icvLength: 24, wiresharkName: "HMAC_SHA2_384_192 [RFC4868]")
+    public static let hmacSHA384_192 = SKIntegrityAlgorithm(mode: .hmacSHA384, keyLength: 48, icvLength: 24, wiresharkName: "HMAC_SHA2_384_192 [RFC4868]")
     /// AUTH_HMAC_SHA2_512_256 (RFC 4868).
-    public static let hmacSHA512_256 = IntegrityAlgorithm(mode: .hmacSHA512, keyLength: 64, icvLength: 32, wiresharkName: "HMAC_SHA2_512_256 [RFC4868]")
+    public static let hmacSHA512_256 = SKIntegrityAlgorithm(mode: .hmacSHA512, keyLength: 64, icvLength: 32, wiresharkName: "HMAC_SHA2_512_256 [RFC4868]")
     /// AUTH_AES_XCBC_96 (RFC 3566). Not in Wireshark's table; this name is ours.
-    public static let aesXCBC96 = IntegrityAlgorithm(mode: .aesXCBC, keyLength: 16, icvLength: 12, wiresharkName: "AES-XCBC-96 [RFC3566]")
+    public static let aesXCBC96 = SKIntegrityAlgorithm(mode: .aesXCBC, keyLength: 16, icvLength: 12, wiresharkName: "AES-XCBC-96 [RFC3566]")
     /// AUTH_AES_CMAC_96 (RFC 4494). Not in Wireshark's table; this name is ours.
-    public static let aesCMAC96 = IntegrityAlgorithm(mode: .aesCMAC, keyLength: 16, icvLength: 12, wiresharkName: "AES-CMAC-96 [RFC4494]")
+    public static let aesCMAC96 = SKIntegrityAlgorithm(mode: .aesCMAC, keyLength: 16, icvLength: 12, wiresharkName: "AES-CMAC-96 [RFC4494]")
 
     /// Wireshark's "ANY n-bits of Authentication [No Checking]" (n in 64, 96, 128, 160, 192, 256).
-    public static func unchecked(bits: Int) -> IntegrityAlgorithm {
-        IntegrityAlgorithm(mode: .unchecked, keyLength: nil, icvLength: bits / 8,
+    public static func unchecked(bits: Int) -> SKIntegrityAlgorithm {
+        SKIntegrityAlgorithm(mode: .unchecked, keyLength: nil, icvLength: bits / 8,
                            wiresharkName: "ANY \(bits)-bits of Authentication [No Checking]")
     }
 
-    public static let all: [IntegrityAlgorithm] = [
+    public static let all: [SKIntegrityAlgorithm] = [
         .none, .hmacMD5_96, .hmacMD5_128, .hmacSHA1_96, .hmacSHA1_160, .hmacSHA256_96, .hmacSHA256_128,
         .hmacSHA384_192, .hmacSHA512_256, .aesXCBC96, .aesCMAC96,
     ] + [64, 96, 128, 160, 192, 256].map { unchecked(bits: $0) }
@@ -199,4 +201,55 @@ public struct IntegrityAlgorithm: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isKnownToWireshark: Bool { mode != .aesXCBC && mode != .aesCMAC }
+}
+
+// MARK: Mapping from negotiated transforms (IANA IDs, RFC 7296 §3.3.2)
+
+extension SKEncryptionAlgorithm {
+    /// The IANA Transform Type 1 ID of this algorithm.
+    public var transformID: EncryptionAlgorithm {
+        switch mode {
+        case .null: return .null
+        case .tripleDESCBC: return .tripleDES
+        case .aesCBC: return .aesCBC
+        case .aesCTR: return .aesCTR
+        case .aesGCM: return tagLength == 8 ? .aesGCM8 : tagLength == 12 ? .aesGCM12 : .aesGCM16
+        case .aesCCM: return tagLength == 8 ? .aesCCM8 : tagLength == 12 ? .aesCCM12 : .aesCCM16
+        case .chaCha20Poly1305: return .chacha20Poly1305
+        }
+    }
+
+    /// The algorithm for a negotiated transform and its Key Length attribute (bits; `nil` for
+    /// fixed-size ciphers). `nil` when this module does not implement it.
+    public init?(transform: EncryptionAlgorithm, keyBits: Int?) {
+        guard let found = Self.all.first(where: {
+            $0.transformID == transform && (keyBits == nil ? ($0.mode == .tripleDESCBC || $0.mode == .chaCha20Poly1305 || $0.mode == .null) : $0.keyBits == keyBits)
+        }) else { return nil }
+        self = found
+    }
+}
+
+extension SKIntegrityAlgorithm {
+    /// The IANA Transform Type 3 ID (`nil` for Wireshark's unchecked placeholders).
+    public var transformID: IntegrityAlgorithm? {
+        switch (mode, icvLength) {
+        case (.none, _): return IntegrityAlgorithm.none
+        case (.hmacMD5, 12): return .hmacMD5_96
+        case (.hmacMD5, _): return .hmacMD5_128
+        case (.hmacSHA1, 12): return .hmacSHA1_96
+        case (.hmacSHA1, _): return .hmacSHA1_160
+        case (.hmacSHA256, 16): return .hmacSHA2_256_128
+        case (.hmacSHA384, _): return .hmacSHA2_384_192
+        case (.hmacSHA512, _): return .hmacSHA2_512_256
+        case (.aesXCBC, _): return .aesXCBC96
+        case (.aesCMAC, _): return .aesCMAC96
+        default: return nil
+        }
+    }
+
+    /// The algorithm for a negotiated integrity transform; `nil` when not implemented.
+    public init?(transform: IntegrityAlgorithm) {
+        guard let found = Self.all.first(where: { $0.transformID == transform }) else { return nil }
+        self = found
+    }
 }

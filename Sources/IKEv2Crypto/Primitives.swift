@@ -203,7 +203,7 @@ enum Primitive {
     // MARK: MACs
 
     /// The full-length MAC of `data` (the caller truncates to the ICV length).
-    static func mac(_ mode: IntegrityAlgorithm.Mode, key: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
+    static func mac(_ mode: SKIntegrityAlgorithm.Mode, key: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
         let k = SymmetricKey(data: key)
         switch mode {
         case .hmacMD5: return Array(HMAC<Insecure.MD5>.authenticationCode(for: data, using: k))
