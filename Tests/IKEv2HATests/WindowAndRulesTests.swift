@@ -1,0 +1,138 @@
+import Testing
+import IKEv2
+import IKEv2HA
+
+@Suite struct WindowModelTests {
+    func msg(_ s: IKESide, _ resp: Bool, _ id: UInt32, _ body: String, _ frame: Int,
+             _ ex: ExchangeType = .informational, window: UInt32? = nil) -> ObservedMessage {
+        ObservedMessage(sender: s, isResponse: resp, messageID: id, exchange: ex, digest: Array(body.utf8),
+                        frame: frame, announcedWindowSize: window)
+    }
+    func kinds(_ e: [MessageIDEvent]) -> [MessageIDEvent.Kind] { e.map(\.kind) }
+
+    @Test func rfc7296Rules() {
+        var m = MessageIDWindowModel()
+        #expect(kinds(m.observe(msg(.initiator, false, 0, "init1", 1, .ikeSAInit))) == [.request])
+        #expect(kinds(m.observe(msg(.responder, true, 0, "cookie", 2, .ikeSAInit))) == [.response(requestFrame: 1)])
+        #expect(kinds(m.observe(msg(.initiator, false, 0, "init2", 3, .ikeSAInit))) == [.initialExchangeRetry(previousFrame: 1)])
+        #expect(kinds(m.observe(msg(.responder, true, 0, "initresp", 4, .ikeSAInit))) == [.response(requestFrame: 3)])
+        #expect(kinds(m.observe(msg(.initiator, false, 1, "auth", 5, .ikeAuth))) == [.request])
+        #expect(kinds(m.observe(msg(.initiator, false, 1, "auth", 6, .ikeAuth))) == [.retransmittedRequest(originalFrame: 5)])
+        #expect(kinds(m.observe(msg(.responder, true, 1, "authr", 7, .ikeAuth, window: 3))) ==
+                [.windowSizeChanged(from: 1, to: 3), .response(requestFrame: 5)])
+        #expect(m[.initiator].sendWindow == 3)
+        #expect(kinds(m.observe(msg(.responder, true, 1, "authr", 8, .ikeAuth))) == [.retransmittedResponse(originalFrame: 7)])
+        #expect(kinds(m.observe(msg(.responder, true, 1, "other", 9, .ikeAuth))) == [.conflictingResponse(firstFrame: 7)])
+        // Window 3: 2, 3, 4 may be outstanding; 5 may not.
+        for (i, id) in [UInt32(2), 3, 4].enumerated() {
+            #expect(kinds(m.observe(msg(.initiator, false, id, "r\(id)", 10 + i))) == [.request])
+        }
+        #expect(kinds(m.observe(msg(.initiator, false, 5, "r5", 13))) == [.request, .outOfWindow(lowestOutstanding: 2, window: 3)])
+        // Reuse: same ID, different bytes.
+        #expect(kinds(m.observe(msg(.initiator, false, 3, "different", 14))) == [.messageIDReuse(firstFrame: 11)])
+        // Gap, then the missing one arrives late, then a regression.
+        #expect(kinds(m.observe(msg(.initiator, false, 8, "r8", 15))) == [.gap(expected: 6), .request,
+                                                                          .outOfWindow(lowestOutstanding: 2, window: 3)])
+        #expect(kinds(m.observe(msg(.initiator, false, 7, "r7", 16))).first == .request)
+        #expect(m[.initiator].missing == [6])
+        #expect(kinds(m.observe(msg(.responder, true, 42, "x", 17))) == [.unmatchedResponse])
+        #expect(m.nextExpectedRequestID(of: .responder) == 9)
+        #expect(kinds(m.observe(msg(.responder, false, 0, "sync", 18))) == [.counterSyncMessage(nil)])
+        #expect(kinds(m.observe(msg(.responder, true, 0, "x", 19, window: 2))) == [.windowShrink(from: 3, to: 2), .counterSyncMessage(nil)])
+        #expect(m.observe(msg(.initiator, false, 1, "auth", 20, .ikeAuth)).allSatisfy { !$0.isAnomaly })
+    }
+
+    @Test func regressionAndRebase() {
+        var m = MessageIDWindowModel()
+        for id in UInt32(0)..<5 {
+            _ = m.observe(msg(.responder, false, id, "q\(id)", Int(id) * 2))
+            _ = m.observe(msg(.initiator, true, id, "a\(id)", Int(id) * 2 + 1))
+        }
+        #expect(kinds(m.observe(msg(.responder, false, 2, "q2", 20))) == [.retransmittedRequest(originalFrame: 4)])
+        // A reset to a lower base re-opens used IDs; a new message on one of them is a reuse.
+        let ev = m.rebase(.responder, nextRequestID: 3, frame: 21)
+        #expect(kinds(ev) == [.rebased(from: 5, to: 3), .rebaseReopensIDs(highestUsed: 4)])
+        #expect(kinds(m.observe(msg(.responder, false, 3, "new content", 22))) == [.messageIDReuse(firstFrame: 6)])
+        // A sync-style rebase upward reopens nothing; a lower unseen ID afterwards is a regression.
+        #expect(kinds(m.rebase(.initiator, nextRequestID: 10, frame: 23)) == [.rebased(from: 0, to: 10)])
+        _ = m.observe(msg(.initiator, false, 10, "i10", 24))
+        #expect(kinds(m.observe(msg(.initiator, false, 7, "i7", 25))) == [.regression(highestUsed: 10)])
+    }
+}
+
+@Suite struct ExchangeRuleTests {
+    let rules = HAExchangeRules()
+    func summary(_ ex: ExchangeType, _ mid: UInt32, response: Bool, _ notifies: [NotifyPayload],
+                 extra: [PayloadType] = []) -> ExchangeSummary {
+        ExchangeSummary(exchange: ex, messageID: mid, isResponse: response,
+                        payloadTypes: notifies.map { _ in PayloadType.notify } + extra, notifies: notifies)
+    }
+    func ruleIDs(_ f: [HAFinding]) -> Set<String> { Set(f.map(\.rule)) }
+
+    @Test func validSyncExchangeHasNoFindings() throws {
+        let req = summary(.informational, 0, response: false,
+                          [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12),
+                           try .replayCounterSync(delta: 5, extendedSequenceNumbers: false)])
+        let resp = summary(.informational, 0, response: true, [.messageIDSync(nonce: 1, expectedSend: 14, expectedRecv: 10)])
+        #expect(rules.check(req).isEmpty)
+        #expect(rules.check(resp).isEmpty)
+        #expect(rules.checkResponse(resp, to: req).isEmpty)
+    }
+
+    @Test func syncViolations() throws {
+        let bad = summary(.createChildSA, 7, response: false,
+                          [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12)], extra: [.delete])
+        #expect(ruleIDs(rules.check(bad)) == ["ha.sync-exchange", "ha.sync-message-id", "ha.sync-request-contents"])
+        let resp = summary(.informational, 0, response: true,
+                           [.messageIDSync(nonce: 2, expectedSend: 11, expectedRecv: 9),
+                            try .replayCounterSync(delta: 5, extendedSequenceNumbers: false)])
+        #expect(ruleIDs(rules.check(resp)) == ["ha.sync-response-contents", "ha.replay-sync-in-response"])
+        let req = summary(.informational, 0, response: false, [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12)])
+        let f = rules.checkResponse(resp, to: req)
+        #expect(ruleIDs(f) == ["ha.sync-nonce-echo", "ha.sync-response-values"])
+        #expect(f.first?.section == "RFC 6311 §5.1, §11")
+        let alone = summary(.informational, 0, response: false, [try .replayCounterSync(delta: 1, extendedSequenceNumbers: true)])
+        #expect(ruleIDs(rules.check(alone)) == ["ha.replay-sync-message-id"])
+        let malformed = summary(.informational, 0, response: false,
+                                [NotifyPayload(type: .ikev2MessageIDSync, data: [1, 2, 3])])
+        #expect(ruleIDs(rules.check(malformed)) == ["ha.notify-malformed"])
+    }
+
+    @Test func capabilities() {
+        let i = summary(.ikeAuth, 1, response: false, [.messageIDSyncSupported()], extra: [.authentication])
+        let r = summary(.ikeAuth, 1, response: true, [.messageIDSyncSupported(), .replayCounterSyncSupported()])
+        let (neg, f) = rules.checkCapabilities(initiatorRequest: i, responderResponse: r)
+        #expect(neg == [.messageIDSync])
+        #expect(f.map(\.rule) == ["ha.supported-unclaimed"])
+        #expect(ruleIDs(rules.check(summary(.informational, 2, response: false, [.messageIDResetSupported()])))
+                == ["ha.supported-exchange"])
+        #expect(rules.check(i).isEmpty)
+    }
+
+    @Test func resetRules() {
+        let req = summary(.informational, 0, response: false, [.messageIDReset(nonce: 5, newSend: 70000, newRecv: 80000)])
+        let good = summary(.informational, 0, response: true, [.messageIDReset(nonce: 5, newSend: 80000, newRecv: 70000)])
+        let bad = summary(.informational, 0, response: true, [.messageIDReset(nonce: 6, newSend: 70000, newRecv: 80000)])
+        #expect(rules.check(req).isEmpty)
+        #expect(rules.checkResponse(good, to: req).isEmpty)
+        #expect(ruleIDs(rules.checkResponse(bad, to: req)) == ["ha.reset-nonce-echo", "ha.reset-response-values"])
+        let crowded = summary(.informational, 3, response: false, [.messageIDReset(nonce: 5, newSend: 7, newRecv: 80000)], extra: [.delete])
+        #expect(ruleIDs(rules.check(crowded)) == ["ha.reset-message-id", "ha.reset-request-contents", "ha.reset-base-range"])
+        // A decoder with other numbers does not see 49374 as a reset.
+        let other = HAExchangeRules(decoder: NotifyDecoder(resetSupportedType: NotifyType(rawValue: 40970),
+                                                            resetType: NotifyType(rawValue: 40971)) ?? NotifyDecoder())
+        #expect(other.check(crowded).isEmpty)
+    }
+
+    @Test func summaryOfOwnedMessage() throws {
+        let header = IKEHeader(initiatorSPI: 1, responderSPI: 2, exchangeType: .informational, flags: 0x20, messageID: 0)
+        let encrypted = IKEMessage(header: header, payloads: [IKEPayload(type: .encrypted, body: .encrypted(OpaquePayload(data: [0])))])
+        let hidden = ExchangeSummary(message: encrypted)
+        #expect(hidden.payloadTypes == nil)
+        #expect(rules.check(hidden).isEmpty)
+        let inner = ExchangeSummary(message: encrypted, inner: [.notify(.messageIDSync(nonce: 1, expectedSend: 2, expectedRecv: 3))])
+        #expect(inner.payloadTypes == [.notify])
+        #expect(inner.isResponse)
+        #expect(rules.check(inner).isEmpty)
+    }
+}
