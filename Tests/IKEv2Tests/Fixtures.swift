@@ -1,4 +1,5 @@
 import Foundation
+import IKEv2
 
 /// Locates `Tests/Fixtures` from this source file, so tests run on a fresh clone.
 enum Fixtures {
@@ -20,3 +21,47 @@ enum Fixtures {
         return out
     }
 }
+
+extension Fixtures {
+    /// The bare SA payload (generic header + body, not a message) in the rusticata corpus.
+    static let bareSAPayload = "rusticata-ipsec-parser/src_ikev2_parser_IKEV2_PAYLOAD_SA.bin"
+    /// The rusticata message that starts with a 4-byte non-ESP marker (RFC 3948 §2.2).
+    static let markerPrefixed = "rusticata-ipsec-parser/tests_ikev2_IKEV2_MSG.bin"
+
+    /// Every raw IKE message of the corpus with its bytes: the bare SA payload is left out and
+    /// the non-ESP marker is stripped from the message that has one.
+    static func ikeMessages() throws -> [(name: String, bytes: [UInt8])] {
+        var out: [(String, [UInt8])] = []
+        for name in try rawMessages() where name != bareSAPayload {
+            var b = try bytes(name)
+            if name == markerPrefixed {
+                guard b.count > 4, b[0..<4] == [0, 0, 0, 0] else { throw FixtureError.unexpected(name) }
+                b.removeFirst(4)
+            }
+            out.append((name, b))
+        }
+        return out
+    }
+
+    /// A JSON file of the corpus as Foundation objects.
+    static func json(_ relative: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: corpus.appendingPathComponent(relative)))
+    }
+
+    /// tshark's per-file summary of the raw messages (`_summary/tshark_summary.json`), by file.
+    static func tsharkRawSummary() throws -> [String: [String: Any]] {
+        guard let root = try json("_summary/tshark_summary.json") as? [String: Any],
+              let raws = root["raw_messages"] as? [[String: Any]] else { throw FixtureError.unexpected("tshark summary") }
+        var out: [String: [String: Any]] = [:]
+        for r in raws { if let f = r["file"] as? String { out[f] = r } }
+        return out
+    }
+
+    /// Bytes of a hex string, throwing on bad hex.
+    static func hex(_ s: String) throws -> [UInt8] {
+        guard let b = Hex.decode(s) else { throw FixtureError.unexpected("bad hex") }
+        return b
+    }
+}
+
+enum FixtureError: Error { case unexpected(String) }
