@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
         .testTarget(name: "IKEv2CryptoTests", dependencies: ["IKEv2Crypto", "IKEv2"]),
         .testTarget(name: "IKEv2HATests", dependencies: ["IKEv2HA", "IKEv2"]),
-        .testTarget(name: "IKEv2CaptureTests", dependencies: ["IKEv2Capture"]),
+        .testTarget(name: "IKEv2CaptureTests", dependencies: ["IKEv2Capture", "IKEv2"]),
         .testTarget(
             name: "IKEv2ReportTests",
             dependencies: ["IKEv2Report", "IKEv2Synth", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "IKEv2HA"]
