@@ -42,7 +42,10 @@ public struct IKEMessageView: ~Escapable {
     /// another registry and is usually encrypted).
     public var payloads: PayloadIterator {
         @_lifetime(copy self) get {
-            PayloadIterator(message: bytes, first: header.isIKEv1 ? .none : header.nextPayload)
+            // IKEv1: start at the end, so the (empty) walk does not report the body as trailing bytes.
+            header.isIKEv1
+                ? PayloadIterator(message: bytes, first: .none, start: bytes.byteCount)
+                : PayloadIterator(message: bytes, first: header.nextPayload)
         }
     }
 

@@ -92,3 +92,15 @@ func assemble(header: IKEHeader, payloads: [(PayloadType, [UInt8])]) -> [UInt8] 
     out[24] = UInt8(n >> 24); out[25] = UInt8((n >> 16) & 0xff); out[26] = UInt8((n >> 8) & 0xff); out[27] = UInt8(n & 0xff)
     return out
 }
+
+/// `m` with the fields `serialize(.built)` computes filled in (header Next Payload and Length,
+/// each payload's Next Payload except SK/SKF's), i.e. what parsing the built bytes yields.
+func normalized(_ m: IKEMessage) throws(IKEError) -> IKEMessage {
+    var m = m
+    m.header.nextPayload = m.payloads.first?.type ?? .none
+    m.header.length = UInt32(try m.serialize(.built).count)
+    for i in m.payloads.indices where m.payloads[i].type != .encrypted && m.payloads[i].type != .encryptedFragment {
+        m.payloads[i].nextPayload = i + 1 < m.payloads.count ? m.payloads[i + 1].type : .none
+    }
+    return m
+}

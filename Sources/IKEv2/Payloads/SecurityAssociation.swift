@@ -257,6 +257,10 @@ public struct TransformIterator: ~Escapable {
         }
         let index = count + 1
         guard count < declared else {
+            if end - offset < 8 {
+                throw IKEError(.trailingBytes, at: baseOffset + offset, path: saPath(proposalIndex),
+                               "\(end - offset) bytes after the last of \(declared) transforms")
+            }
             throw IKEError(.badCount, at: countOffset, path: saPath(proposalIndex),
                            "Num Transforms is \(declared) but the proposal holds more")
         }

@@ -78,6 +78,11 @@ public struct TrafficSelectorIterator: ~Escapable {
         let index = count + 1
         let path = "selector \(index)"
         guard count < declared else {
+            // Fewer than 4 bytes cannot be another selector: they are stray bytes, not a count error.
+            if end - offset < 4 {
+                throw IKEError(.trailingBytes, at: baseOffset + offset,
+                               "\(end - offset) bytes after the last of \(declared) selectors")
+            }
             throw IKEError(.badCount, at: countOffset, "Number of TSs is \(declared) but the payload holds more")
         }
         guard end - offset >= 4 else {
