@@ -37,7 +37,7 @@ struct IPReassembler {
     private(set) var pending: [FragmentKey: PendingDatagram] = [:]
     /// Bytes held in all `data` buffers.
     private(set) var heldBytes = 0
-    private var lastSweep: Int64 = .min
+    private var lastSweep: Int64? = nil
 
     init(limits: ReassemblyLimits) { self.limits = limits }
 
@@ -46,7 +46,7 @@ struct IPReassembler {
     /// Drops datagrams older than the timeout; cheap to call per fragment (scans at most once
     /// per second of capture time).
     mutating func expire(now: Int64, stats: inout CaptureStatistics) {
-        guard now &- lastSweep >= 1_000_000_000 || now < lastSweep else { return }
+        if let last = lastSweep, now >= last, now &- last < 1_000_000_000 { return }
         lastSweep = now
         let limit = limits.timeoutNanoseconds
         var dead: [FragmentKey] = []
