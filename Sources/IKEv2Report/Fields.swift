@@ -71,13 +71,29 @@ public enum NotifyDisplayResult {
     case invalid(IKEError)
 }
 
-/// Adapts the codec's typed notify decoding to display fields. STUB until typed decoding lands.
+/// Adapts the codec's typed notify decoding (`NotifyDecoder`, which knows the configurable
+/// reset-extension numbers) to display fields.
 public struct NotifyDisplay: Sendable {
-    public init() {}
-    public func decode(_ n: borrowing NotifyView) -> NotifyDisplayResult { .none }
+    public var decoder: NotifyDecoder
+    public init(decoder: NotifyDecoder = NotifyDecoder()) { self.decoder = decoder }
+
+    /// The notify type's name, including the configured private reset numbers.
+    public func name(_ type: NotifyType) -> String { decoder.name(of: type) }
+
+    public func decode(_ n: borrowing NotifyView) -> NotifyDisplayResult {
+        let data: NotifyData
+        do { data = try decoder.decode(n) } catch { return .invalid(error) }
+        if data.isRaw { return .none }
+        return .decoded(data.fields.map { Field($0.key, Self.convert($0.value)) })
+    }
+
+    static func convert(_ v: NotifyFieldValue) -> FieldValue {
+        switch v {
+        case .number(let n): .number(n)
+        case .hex(let b): .hex(b)
+        case .string(let s): .string(s)
+        case .list(let items): .list(items.map(convert))
+        }
+    }
 }
 
-/// Type-specific details of SA, TS and CP payloads. STUB until the full views land.
-enum PayloadDetails {
-    static func fields(_ p: borrowing PayloadView) throws(IKEError) -> [Field] { [] }
-}

@@ -108,7 +108,7 @@ public struct JSONRenderer: Sendable {
         case .notify:
             let n = try p.notify()
             out.append(",\"notify_type\":"); out.decimal(n.notifyType.rawValue)
-            out.append(",\"notify_name\":"); out.jsonString(n.notifyType.description)
+            out.append(",\"notify_name\":"); out.jsonString(notifyDisplay.name(n.notifyType))
             out.append(",\"protocol_id\":"); out.decimal(n.protocolID.rawValue)
             out.append(",\"spi\":\""); out.hex(n.spi)
             out.append("\",\"data\":\""); out.hex(n.data); out.byte(UInt8(ascii: "\""))

@@ -7,7 +7,8 @@ import IKEv2
 /// SPIs are shortened to their first 4 bytes; `SK{...}` lists decrypted inner payloads,
 /// `SKF(n/total)` marks a fragment. Malformed messages end with `[error: ...]`.
 public struct LineRenderer: Sendable {
-    public init() {}
+    public var notifyDisplay: NotifyDisplay
+    public init(notifyDisplay: NotifyDisplay = NotifyDisplay()) { self.notifyDisplay = notifyDisplay }
 
     public func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
                        into out: inout OutputBuffer) {
@@ -80,7 +81,7 @@ public struct LineRenderer: Sendable {
             switch p.type {
             case .notify:
                 out.append("N(")
-                if let n = try? p.notify() { out.append(n.notifyType.description) } else { out.append("?") }
+                if let n = try? p.notify() { out.append(notifyDisplay.name(n.notifyType)) } else { out.append("?") }
                 out.byte(UInt8(ascii: ")"))
             case .encrypted, .encryptedFragment:
                 out.append(p.type.notation)

@@ -93,7 +93,7 @@ public struct TextRenderer: Sendable {
             let n = try p.notify()
             t.line(d, "Protocol ID: \(n.protocolID.description) (\(n.protocolID.rawValue))", at: at)
             t.line(d, "SPI Size: \(n.spiSize)", at: at + 1)
-            t.line(d, "Notify Message Type: \(n.notifyType.description) (\(n.notifyType.rawValue))", at: at + 2)
+            t.line(d, "Notify Message Type: \(notifyDisplay.name(n.notifyType)) (\(n.notifyType.rawValue))", at: at + 2)
             if n.spiSize > 0 { t.line(d, "SPI: \(n.spi.hexString())", at: at + 4) }
             if n.data.byteCount > 0 { t.line(d, "Notification DATA: \(n.data.hexString())", at: n.dataOffset) }
             switch notifyDisplay.decode(n) {

@@ -1,0 +1,148 @@
+import IKEv2
+import IKEv2Capture
+import IKEv2Crypto
+
+/// The `dissect` pipeline as a library: capture events -> IKE messages -> (decrypted) payloads
+/// -> rendered output. The CLI only parses arguments and calls `run`.
+public final class Dissector {
+    public enum Format: String, Sendable, CaseIterable {
+        case line, text, json
+    }
+
+    public struct Options: Sendable {
+        public var format: Format = .line
+        /// Render only this frame (the others are still read, for fragment reassembly).
+        public var frame: Int? = nil
+        /// Offsets in the text tree.
+        public var verbose = false
+        public var notifyDecoder = NotifyDecoder()
+        public var fragmentLimits = FragmentReassembler.Limits()
+        public init() {}
+    }
+
+    /// Counts of what was seen, for the closing summary and tests.
+    public struct Summary: Sendable, Hashable {
+        public var messages = 0
+        public var malformed = 0
+        public var decrypted = 0
+        public var decryptionFailures = 0
+    }
+
+    public let options: Options
+    public let keys: IKEKeyTable?
+    var reassembler: FragmentReassembler
+    let json: JSONRenderer
+    let line: LineRenderer
+    let text: TextRenderer
+    public private(set) var summary = Summary()
+
+    public init(options: Options = Options(), keys: IKEKeyTable? = nil) {
+        self.options = options
+        self.keys = keys
+        reassembler = FragmentReassembler(limits: options.fragmentLimits)
+        let display = NotifyDisplay(decoder: options.notifyDecoder)
+        json = JSONRenderer(notifyDisplay: display)
+        line = LineRenderer(notifyDisplay: display)
+        text = TextRenderer(verbose: options.verbose, notifyDisplay: display)
+    }
+
+    /// Renders one IKE message (the bytes of a `.ike` capture event) into `out`. Malformed
+    /// messages are rendered with their errors; nothing here throws.
+    public func dissect(_ bytes: RawSpan, meta: MessageMeta, into out: inout OutputBuffer) {
+        let shown = options.frame.map { $0 == meta.frame } ?? true
+        let message: IKEMessageView
+        do {
+            message = try IKEMessageView(parsing: bytes)
+        } catch {
+            summary.messages += 1
+            summary.malformed += 1
+            guard shown else { return }
+            switch options.format {
+            case .json: json.renderUnparsed(error, meta: meta, into: &out)
+            case .line: line.renderUnparsed(error, meta: meta, into: &out)
+            case .text: text.renderUnparsed(error, meta: meta, into: &out)
+            }
+            return
+        }
+        summary.messages += 1
+        let inner = innerPayloads(message)
+        guard shown else { return }
+        switch options.format {
+        case .json: json.render(message, meta: meta, inner: inner, into: &out)
+        case .line: line.render(message, meta: meta, inner: inner, into: &out)
+        case .text: text.render(message, meta: meta, inner: inner, into: &out)
+        }
+    }
+
+    /// Decrypts the message's SK payload or feeds its SKF fragment to the reassembler.
+    func innerPayloads(_ message: borrowing IKEMessageView) -> InnerPayloads {
+        guard !message.header.isIKEv1 else { return .notAttempted }
+        var last = PayloadType.none
+        var it = message.payloads
+        while let p = try? it.next() { last = p.type }
+        guard last == .encrypted || last == .encryptedFragment else { return .notAttempted }
+        let saKeys = keys?.keys(for: message.header)
+        if last == .encryptedFragment {
+            let event = reassembler.add(message, keys: saKeys)
+            switch event.kind {
+            case .complete:
+                if let m = event.message, event.decrypted {
+                    summary.decrypted += 1
+                    return .decrypted(plaintext: m.plaintext, first: m.firstInnerType)
+                }
+                return keys == nil ? .notAttempted : (saKeys == nil ? .noKeys : .failed(Self.describe(event.findings)))
+            case .queued, .restarted, .duplicate, .alreadyComplete:
+                if let f = event.fragment { return .fragmentPending(received: event.held, total: Int(f.total)) }
+                return .notAttempted
+            case .rejected, .smallerTotal, .limitExceeded, .notAFragment:
+                summary.decryptionFailures += 1
+                return .failed(event.findings.isEmpty ? event.kind.rawValue : Self.describe(event.findings))
+            }
+        }
+        guard keys != nil else { return .notAttempted }
+        guard let saKeys else { return .noKeys }
+        let r = IKEDecryptor.decrypt(message: message, keys: saKeys)
+        if r.isDecrypted {
+            summary.decrypted += 1
+            return .decrypted(plaintext: r.plaintext, first: r.firstInnerType)
+        }
+        summary.decryptionFailures += 1
+        return .failed(Self.describe(r.findings))
+    }
+
+    static func describe(_ findings: [DecryptFinding]) -> String {
+        findings.isEmpty ? "not decrypted" : findings.map(\.description).joined(separator: "; ")
+    }
+
+    /// Reads a whole capture and writes the rendering to file descriptor `fd`, flushing in
+    /// chunks. Throws `CaptureError` when the file cannot be read further; everything read
+    /// before the damage has been written by then.
+    public func run(reader: CaptureReader, fd: Int32, progress: ((Int) -> Void)? = nil) throws {
+        var out = OutputBuffer()
+        defer { out.flush(to: fd) }
+        var count = 0
+        try reader.forEach { event in
+            guard case .ike = event.kind else { return }
+            dissect(event.bytes, meta: MessageMeta(event.meta), into: &out)
+            out.flushIfNeeded(to: fd)
+            count += 1
+            if let progress, count % 100_000 == 0 { progress(count) }
+        }
+    }
+}
+
+extension MessageMeta {
+    /// The report-side view of what the capture layer knows about a packet.
+    public init(_ m: PacketMeta) {
+        let transport: String = switch m.transport {
+        case .udp: "udp"
+        case .udpNATT: "udp-natt"
+        case .tcp: "tcp"
+        case .ip: "ip"
+        case .none: "none"
+        }
+        self.init(frame: m.frameNumber, timeNanos: m.timestampNanoseconds, source: m.source.description,
+                  destination: m.destination.description, sourcePort: m.sourcePort,
+                  destinationPort: m.destinationPort, transport: transport, reassembled: m.isReassembled)
+    }
+}
