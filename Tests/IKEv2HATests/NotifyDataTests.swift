@@ -20,7 +20,7 @@ import IKEv2HA
         let req = try decodeNotifyPayloadBytes(c)
         #expect(req == .messageIDSync(MessageIDSyncData(nonce: 0xA1B2C3D4, expectedSend: 10, expectedRecv: 12)))
         #expect(try decodeNotifyPayloadBytes(d) == .messageIDSync(MessageIDSyncData(nonce: 0xA1B2C3D4, expectedSend: 14, expectedRecv: 10)))
-        #expect(req.fields == [NotifyField("nonce", .hex([0xA1, 0xB2, 0xC3, 0xD4])),
+        #expect(req.fields == [NotifyField("nonce", .number(0xA1B2_C3D4)),
                                NotifyField("expected_send_req_message_id", .number(10)),
                                NotifyField("expected_recv_req_message_id", .number(12))])
         // Encoding reproduces the bytes (payload = generic header + body).

@@ -180,11 +180,11 @@ extension NotifyData {
              .initialContact, .useTransportMode, .redirectSupported, .fragmentationSupported:
             return []
         case .messageIDSync(let d):
-            return [NotifyField("nonce", .hex(d.nonceBytes)),
+            return [NotifyField("nonce", .number(UInt64(d.nonce))),
                     NotifyField("expected_send_req_message_id", .number(UInt64(d.expectedSend))),
                     NotifyField("expected_recv_req_message_id", .number(UInt64(d.expectedRecv)))]
         case .messageIDReset(let d):
-            return [NotifyField("nonce", .hex(d.nonceBytes)),
+            return [NotifyField("nonce", .number(UInt64(d.nonce))),
                     NotifyField("new_send_req_message_id", .number(UInt64(d.expectedSend))),
                     NotifyField("new_recv_req_message_id", .number(UInt64(d.expectedRecv)))]
         case .replayCounterSync(let d):
