@@ -162,7 +162,7 @@ struct TCPReassembler {
         }
         var consumedAny = false
         var bad = false
-        let head = s.headFrame
+        var head = s.headFrame
         try s.buffer.withUnsafeBytes { raw in
             let b = SafeBytes(raw)
             while pos + 2 <= b.count {
@@ -189,6 +189,7 @@ struct TCPReassembler {
                 }
                 pos = end
                 consumedAny = true
+                head = frame
             }
         }
         if bad {
