@@ -92,7 +92,8 @@ final class FrameDecoder {
             try decodeAF(af, SafeBytes(b.slice(4, b.count)), &m, emit)
         case 14:
             // 14 is DLT_RAW on OpenBSD/BSD/OS; a LOOP header would start 00 00 00 <af>.
-            if b.count >= 4 && b.u8(0) == 0 && b.u16(1) == 0 && [2, 24, 28, 30].contains(b.u8(3)) {
+            let af = b.u8(3)
+            if b.count >= 4 && b.u8(0) == 0 && b.u16(1) == 0 && (af == 2 || af == 24 || af == 28 || af == 30) {
                 try decodeAF(b.u32(0), SafeBytes(b.slice(4, b.count)), &m, emit)
             } else {
                 try decodeIP(b, &m, emit)
