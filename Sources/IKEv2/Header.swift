@@ -79,6 +79,17 @@ public struct IKEHeader: Hashable, Sendable {
         length = bytes.u32(24)
     }
 
+    /// Reads the 28 header fields without any check beyond their presence (any version, any
+    /// Length): what a dissector shows for a message that does not parse. `nil` under 28 bytes.
+    public static func peek(_ bytes: RawSpan) -> IKEHeader? {
+        guard bytes.byteCount >= size else { return nil }
+        let version = bytes.u8(17)
+        return IKEHeader(
+            initiatorSPI: bytes.u64(0), responderSPI: bytes.u64(8), nextPayload: PayloadType(rawValue: bytes.u8(16)),
+            majorVersion: version >> 4, minorVersion: version & 0x0f, exchangeType: ExchangeType(rawValue: bytes.u8(18)),
+            flags: bytes.u8(19), messageID: bytes.u32(20), length: bytes.u32(24))
+    }
+
     /// Appends the 28 header bytes as stored (Length and Next Payload are written as they are).
     public func write(to w: inout ByteWriter) {
         w.u64(initiatorSPI)

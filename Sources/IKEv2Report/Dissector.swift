@@ -58,7 +58,7 @@ public final class Dissector {
             summary.malformed += 1
             guard shown else { return }
             switch options.format {
-            case .json: json.renderUnparsed(error, meta: meta, into: &out)
+            case .json: json.renderUnparsed(error, header: IKEHeader.peek(bytes), meta: meta, into: &out)
             case .line: line.renderUnparsed(error, meta: meta, into: &out)
             case .text: text.renderUnparsed(error, meta: meta, into: &out)
             }
@@ -90,7 +90,11 @@ public final class Dissector {
                     summary.decrypted += 1
                     return .decrypted(plaintext: m.plaintext, first: m.firstInnerType)
                 }
-                return keys == nil ? .notAttempted : (saKeys == nil ? .noKeys : .failed(Self.describe(event.findings)))
+                if saKeys == nil, let f = event.fragment {
+                    // All fragments are here, but nothing could decrypt them: say so, with the count.
+                    return keys == nil ? .fragmentPending(received: event.held, total: Int(f.total)) : .noKeys
+                }
+                return .failed(Self.describe(event.findings))
             case .queued, .restarted, .duplicate, .alreadyComplete:
                 if let f = event.fragment { return .fragmentPending(received: event.held, total: Int(f.total)) }
                 return .notAttempted

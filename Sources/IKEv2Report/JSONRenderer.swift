@@ -31,9 +31,11 @@ public struct JSONRenderer: Sendable {
     }
 
     /// Appends the object for a datagram that did not parse as an IKE message at all.
-    public func renderUnparsed(_ error: IKEError, meta: MessageMeta, into out: inout OutputBuffer) {
+    /// `header` is what could be read of the header (see `IKEHeader.peek`), if anything.
+    public func renderUnparsed(_ error: IKEError, header: IKEHeader?, meta: MessageMeta, into out: inout OutputBuffer) {
         out.byte(UInt8(ascii: "{"))
         renderMeta(meta, into: &out)
+        if let header { renderHeader(header, into: &out) }
         out.append(",\"payloads\":[],\"errors\":[")
         renderError(error, into: &out)
         out.append("]}\n")
@@ -57,7 +59,7 @@ public struct JSONRenderer: Sendable {
         out.decimal(h.minorVersion)
         out.append("\",\"exchange\":"); out.decimal(h.exchangeType.rawValue)
         out.append(",\"exchange_name\":")
-        if h.isIKEv1 { out.jsonString(IKEv1Names.exchange(h.exchangeType.rawValue)) } else { out.jsonString(h.exchangeType.description) }
+        if h.majorVersion != 2 { out.jsonString(IKEv1Names.exchange(h.exchangeType.rawValue)) } else { out.jsonString(h.exchangeType.description) }
         out.append(",\"flags\":{\"initiator\":"); out.bool(h.isInitiator)
         out.append(",\"response\":"); out.bool(h.isResponse)
         out.append(",\"higher_version\":"); out.bool(h.higherVersion)

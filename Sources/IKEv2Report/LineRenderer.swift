@@ -109,7 +109,7 @@ public struct LineRenderer: Sendable {
                 }
             default:
                 out.append(PayloadNames.notation(p.type, isInitiator: isInitiator))
-                if p.isCritical && !p.type.isKnown { out.append("[C]") }
+                if p.isCritical { out.append("[C]") }
             }
         }
     }

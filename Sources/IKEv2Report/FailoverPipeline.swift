@@ -1,0 +1,223 @@
+import IKEv2
+import IKEv2Capture
+import IKEv2Crypto
+import IKEv2HA
+
+/// The `failover` pipeline as a library: capture events -> (decrypted) observations ->
+/// `FailoverAnalyzer` -> `FailoverReport`. The CLI only parses arguments and calls `run`.
+///
+/// ```swift
+/// let pipeline = FailoverPipeline(keys: try IKEKeyTable(parsing: keyText))
+/// try pipeline.run(reader: try CaptureReader(path: "failover.pcap"))
+/// let report = pipeline.finish()
+/// var out = OutputBuffer()
+/// FailoverJSONRenderer().render(report, into: &out)
+/// ```
+public final class FailoverPipeline {
+    public struct Options: Sendable {
+        public var analyzer = FailoverAnalyzer.Options()
+        public var fragmentLimits = FragmentReassembler.Limits()
+        public init() {}
+    }
+
+    /// Counts of what the pipeline could not hand to the analyzer.
+    public struct Counts: Sendable, Hashable {
+        /// Datagrams that did not parse as IKE messages.
+        public var malformed = 0
+        /// IKEv1 messages (not analysed).
+        public var ikev1 = 0
+        /// SKF fragments held or dropped while waiting for the rest of their message.
+        public var fragmentsHeld = 0
+    }
+
+    public let options: Options
+    public let keys: IKEKeyTable?
+    public let analyzer: FailoverAnalyzer
+    var reassembler: FragmentReassembler
+    public private(set) var counts = Counts()
+
+    public init(options: Options = Options(), keys: IKEKeyTable? = nil) {
+        self.options = options
+        self.keys = keys
+        analyzer = FailoverAnalyzer(options: options.analyzer)
+        reassembler = FragmentReassembler(limits: options.fragmentLimits)
+    }
+
+    /// The sender's identity as the capture shows it.
+    public static func host(_ m: PacketMeta, source: Bool) -> FailoverHost {
+        FailoverHost(address: (source ? m.source : m.destination).description,
+                     port: source ? m.sourcePort : m.destinationPort,
+                     mac: source ? m.sourceMAC?.rawValue : m.destinationMAC?.rawValue,
+                     ttl: source && m.ipVersion != 0 ? m.ttl : nil,
+                     ipID: source && m.ipVersion == 4 ? m.ipID : nil)
+    }
+
+    /// Feeds one IKE message (the bytes of an `.ike` capture event). Never throws: malformed
+    /// messages are counted.
+    public func ingest(_ bytes: RawSpan, meta: PacketMeta) {
+        let message: IKEMessageView
+        do {
+            message = try IKEMessageView(parsing: bytes, allowTrailing: true)
+        } catch {
+            counts.malformed += 1
+            return
+        }
+        let h = message.header
+        guard !h.isIKEv1 else {
+            counts.ikev1 += 1
+            return
+        }
+        // The outer chain: visible payloads, and whether SK / SKF is present.
+        var types: [PayloadType] = []
+        var notifies: [NotifyPayload] = []
+        var spis: [UInt32] = []
+        var encrypted = false
+        var fragment: (number: UInt16, total: UInt16)? = nil
+        var it = message.payloads
+        do {
+            while let p = try it.next() {
+                switch p.type {
+                case .encrypted:
+                    encrypted = true
+                case .encryptedFragment:
+                    encrypted = true
+                    let f = try p.encryptedFragment()
+                    fragment = (f.fragmentNumber, f.totalFragments)
+                default:
+                    types.append(p.type)
+                    Self.collect(p, notifies: &notifies, spis: &spis)
+                }
+            }
+        } catch {
+            counts.malformed += 1
+            return
+        }
+        var content = FailoverContent.visible(payloadTypes: types, notifies: notifies, childSPIs: spis)
+        var digest = Self.digest(bytes)
+        let frame = meta.frameNumber
+        if encrypted {
+            let saKeys = keys?.keys(for: h)
+            if let fragment {
+                // RFC 7383: one observation per message, not per fragment.
+                if let saKeys {
+                    let event = reassembler.add(message, keys: saKeys)
+                    guard event.kind == .complete else {
+                        counts.fragmentsHeld += 1
+                        return
+                    }
+                    if let m = event.message, event.decrypted {
+                        content = Self.inner(m.plaintext, first: m.firstInnerType, outerTypes: types, outerNotifies: notifies)
+                        digest = Self.digest(m.plaintext.span.bytes)
+                    } else {
+                        content = .undecryptable(event.findings.isEmpty ? "fragments not decrypted"
+                                                 : event.findings.map(\.description).joined(separator: "; "))
+                    }
+                } else {
+                    guard fragment.number == 1 else {
+                        counts.fragmentsHeld += 1
+                        return
+                    }
+                    content = .keysMissing
+                }
+            } else if let saKeys {
+                let r = IKEDecryptor.decrypt(message: message, keys: saKeys)
+                if r.isDecrypted {
+                    content = Self.inner(r.plaintext, first: r.firstInnerType, outerTypes: types, outerNotifies: notifies)
+                } else {
+                    content = .undecryptable(r.findings.isEmpty ? "not decrypted" : r.findings.map(\.description).joined(separator: "; "))
+                }
+            } else {
+                content = .keysMissing
+            }
+        }
+        observe(h, meta: meta, frame: frame, digest: digest, content: content)
+    }
+
+    func observe(_ h: IKEHeader, meta: PacketMeta, frame: Int, digest: [UInt8], content: FailoverContent) {
+        analyzer.observe(FailoverMessageObservation(
+            frame: frame, timeNanos: meta.timestampNanoseconds, initiatorSPI: h.initiatorSPI,
+            responderSPI: h.responderSPI, sender: h.isInitiator ? .initiator : .responder, isResponse: h.isResponse,
+            messageID: h.messageID, exchange: h.exchangeType, digest: digest,
+            source: Self.host(meta, source: true), destination: Self.host(meta, source: false), content: content))
+    }
+
+    /// Feeds one ESP packet.
+    public func ingestESP(spi: UInt32, sequence: UInt32, meta: PacketMeta) {
+        analyzer.observe(FailoverESPObservation(frame: meta.frameNumber, timeNanos: meta.timestampNanoseconds, spi: spi,
+                                                sequence: sequence, source: Self.host(meta, source: true),
+                                                destination: Self.host(meta, source: false)))
+    }
+
+    /// Reads a whole capture. Throws `CaptureError` when the file cannot be read further;
+    /// everything read before the damage has been analysed by then.
+    public func run(reader: CaptureReader, progress: ((Int) -> Void)? = nil) throws {
+        var count = 0
+        try reader.forEach { event in
+            switch event.kind {
+            case .ike:
+                ingest(event.bytes, meta: event.meta)
+            case .esp(let spi, let sequence):
+                ingestESP(spi: spi, sequence: sequence, meta: event.meta)
+            default:
+                return
+            }
+            count += 1
+            if let progress, count % 100_000 == 0 { progress(count) }
+        }
+    }
+
+    /// The analysis of everything fed so far.
+    public func finish() -> FailoverReport {
+        analyzer.finish()
+    }
+
+    // MARK: Content
+
+    /// Owned notifies and ESP/AH proposal SPIs of one payload.
+    static func collect(_ p: borrowing PayloadView, notifies: inout [NotifyPayload], spis: inout [UInt32]) {
+        if p.type == .notify, let n = try? p.notify() {
+            notifies.append(NotifyPayload(n))
+        } else if p.type == .securityAssociation, let sa = try? p.securityAssociation() {
+            var props = sa.proposals
+            while let prop = try? props.next() {
+                guard prop.protocolID == .esp || prop.protocolID == .ah, prop.spiSize == 4,
+                      let v = prop.spiValue else { continue }
+                spis.append(UInt32(truncatingIfNeeded: v))
+            }
+        }
+    }
+
+    /// The visible content of a decrypted message: outer payloads plus the inner chain.
+    static func inner(_ plaintext: [UInt8], first: PayloadType, outerTypes: [PayloadType],
+                      outerNotifies: [NotifyPayload]) -> FailoverContent {
+        var types = outerTypes
+        var notifies = outerNotifies
+        var spis: [UInt32] = []
+        let span = plaintext.span.bytes
+        var it = PayloadIterator(message: span, first: first, start: 0, pathPrefix: "SK")
+        while let p = try? it.next() {
+            types.append(p.type)
+            collect(p, notifies: &notifies, spis: &spis)
+        }
+        return .visible(payloadTypes: types, notifies: notifies, childSPIs: spis)
+    }
+
+    /// A 128-bit digest (two FNV-1a 64 lanes) of the message bytes: only compared for
+    /// equality, to tell retransmissions (identical bytes, RFC 7296 §2.1) from reuse.
+    static func digest(_ bytes: RawSpan) -> [UInt8] {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x6c62_272e_07bb_0142
+        for i in 0..<bytes.byteCount {
+            let x = UInt64(bytes.unsafeLoad(fromByteOffset: i, as: UInt8.self))
+            a = (a ^ x) &* 0x0000_0100_0000_01b3
+            b = (b ^ (x &+ 0x9e)) &* 0x0000_0100_0000_01b3
+        }
+        a ^= UInt64(bytes.byteCount)
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        for v in [a, b] {
+            for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) }
+        }
+        return out
+    }
+}
