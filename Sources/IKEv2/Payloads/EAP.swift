@@ -28,9 +28,14 @@ public struct EAPView: ~Escapable {
     public var identifier: UInt8 { body.u8(1) }
     /// The EAP method type (Request/Response only).
     public var eapType: UInt8? { (code == 1 || code == 2) ? body.u8(4) : nil }
-    /// Type data after the Type octet (empty for Success/Failure).
+    /// Type data after the Type octet for Request/Response; for any other Code, every byte
+    /// after the 4-byte EAP header (empty for a well-formed Success/Failure), so that a
+    /// malformed Success with data still round-trips exactly.
     public var typeData: RawSpan {
-        @_lifetime(copy self) get { body.extracting(min(5, body.byteCount)..<body.byteCount) }
+        @_lifetime(copy self) get {
+            let start = (code == 1 || code == 2) ? 5 : 4
+            return body.extracting(min(start, body.byteCount)..<body.byteCount)
+        }
     }
 
     public var codeName: String {
