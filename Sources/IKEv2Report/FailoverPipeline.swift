@@ -28,6 +28,7 @@ public final class FailoverPipeline {
         public var ikev1 = 0
         /// SKF fragments held or dropped while waiting for the rest of their message.
         public var fragmentsHeld = 0
+        public init() {}
     }
 
     public let options: Options
