@@ -4,44 +4,13 @@
 import IKEv2
 import IKEv2HA
 
-/// The anomaly kinds a failover analyzer reports (the project's shared vocabulary; raw values
-/// are the strings used in reports and JSON).
-public enum FailoverAnomalyKind: String, Hashable, Sendable, CaseIterable, Codable, Comparable {
-    /// A request Message ID used again with different bytes (RFC 7296 §2.2).
-    case messageIDReuse = "message-id-reuse"
-    /// A new request ID below one the sender already used.
-    case messageIDRegression = "message-id-regression"
-    /// A request beyond the sender's window (RFC 7296 §2.3).
-    case outOfWindow = "out-of-window"
-    /// A request never answered in the capture.
-    case unansweredRequest = "unanswered-request"
-    /// A response with no matching request.
-    case responseWithoutRequest = "response-without-request"
-    /// An RFC 6311 sync (or reset) on an IKE SA where support was not negotiated in IKE_AUTH
-    /// (RFC 6311 §5, §6.1; `ha-reset.md`).
-    case syncWithoutSupport = "sync-without-support"
-    /// A sync/reset response whose nonce is not the request's (RFC 6311 §11).
-    case syncNonceMismatch = "sync-nonce-mismatch"
-    /// A sync request with M1 at or below the highest Message ID already seen from that side
-    /// (RFC 6311 §5.1: the peer drops it as a replay).
-    case syncReplayed = "sync-replayed"
-    /// Any other RFC 6311 §5.1 rule broken (payloads, MID, values).
-    case syncRuleViolation = "sync-rule-violation"
-    /// A reset base at or below an ID already used in that direction (`ha-reset.md`).
-    case resetReopensMessageIDs = "reset-reopens-message-ids"
-    /// An ESP sequence number at or below one already seen on that SPI (RFC 4303 §3.3.3).
-    case espSequenceRegression = "esp-sequence-regression"
-    /// A forward ESP jump not explained by a takeover or an IPSEC_REPLAY_COUNTER_SYNC delta.
-    case espUnexplainedJump = "esp-unexplained-jump"
-    /// SK payloads that could not be decrypted for lack of keys.
-    case keysMissing = "keys-missing"
-
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-}
+// The anomaly vocabulary is the analyzer's own `FailoverAnomalyKind` (IKEv2HA), so the expected
+// and the reported kinds compare directly. Its raw values are the JSON strings (encoded by hand
+// here, so this module adds no conformance to a type it does not own).
 
 /// One anomaly the capture is built to contain, with the frame that shows it (1-based, tshark
 /// numbering).
-public struct ExpectedAnomaly: Hashable, Sendable, Codable {
+public struct ExpectedAnomaly: Hashable, Sendable, Encodable {
     public var kind: FailoverAnomalyKind
     public var frame: Int
     public var note: String
@@ -50,6 +19,15 @@ public struct ExpectedAnomaly: Hashable, Sendable, Codable {
         self.kind = kind
         self.frame = frame
         self.note = note
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, frame, note }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind.rawValue, forKey: .kind)
+        try c.encode(frame, forKey: .frame)
+        try c.encode(note, forKey: .note)
     }
 }
 
@@ -140,7 +118,7 @@ public struct ExpectedIKEFrame: Hashable, Sendable, Codable {
 }
 
 /// Everything a synthetic capture is built to show.
-public struct SynthExpectation: Hashable, Sendable, Codable {
+public struct SynthExpectation: Hashable, Sendable, Encodable {
     public var scenario: String
     public var seed: UInt64
     /// IKE SA SPIs as 16 hex digits.
@@ -158,6 +136,26 @@ public struct SynthExpectation: Hashable, Sendable, Codable {
     public var ikeFrames: [ExpectedIKEFrame]
     public var frameCount: Int
 
+    enum CodingKeys: String, CodingKey {
+        case scenario, seed, initiatorSPI, responderSPI, takeoverFrames, syncs, anomalies, toleratedAnomalyKinds,
+             espJumps, ikeFrames, frameCount
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scenario, forKey: .scenario)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(initiatorSPI, forKey: .initiatorSPI)
+        try c.encode(responderSPI, forKey: .responderSPI)
+        try c.encode(takeoverFrames, forKey: .takeoverFrames)
+        try c.encode(syncs, forKey: .syncs)
+        try c.encode(anomalies, forKey: .anomalies)
+        try c.encode(toleratedAnomalyKinds.map(\.rawValue), forKey: .toleratedAnomalyKinds)
+        try c.encode(espJumps, forKey: .espJumps)
+        try c.encode(ikeFrames, forKey: .ikeFrames)
+        try c.encode(frameCount, forKey: .frameCount)
+    }
+
     /// The distinct anomaly kinds that must be reported, sorted.
-    public var anomalyKinds: [FailoverAnomalyKind] { Array(Set(anomalies.map(\.kind))).sorted() }
+    public var anomalyKinds: [FailoverAnomalyKind] { Array(Set(anomalies.map(\.kind))).sorted { $0.rawValue < $1.rawValue } }
 }

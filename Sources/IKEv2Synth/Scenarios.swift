@@ -103,7 +103,7 @@ public struct SynthScenario: Hashable, Sendable {
             takeoverFrames: story.takeoverFrames, syncs: story.syncs, anomalies: story.anomalies,
             toleratedAnomalyKinds: toleratedAnomalyKinds, espJumps: story.espJumps, ikeFrames: e.ikeFrames,
             frameCount: e.frames.count)
-        guard expectation.anomalyKinds == expectedAnomalyKinds.sorted() else {
+        guard expectation.anomalyKinds == expectedAnomalyKinds.sorted(by: { $0.rawValue < $1.rawValue }) else {
             throw SynthError("\(name): built anomalies \(expectation.anomalyKinds) differ from the declared \(expectedAnomalyKinds)")
         }
         return SynthCapture(scenario: self, frames: e.frames, keys: IKEKeyTable([e.keys]), expectation: expectation)
