@@ -247,10 +247,11 @@ public final class FailoverAnalyzer {
                                 announcedWindowSize: announcedWindow)
         let events = sa.window.observe(o)
         let dir = FailoverDirection(sender: m.sender)
+        let retransmitted = events.contains { if case .retransmittedRequest = $0.kind { true } else { false } }
+        if !m.isResponse && !retransmitted { sa.checkExpectedAfterExchange(m) }
         for e in events {
             switch e.kind {
             case .request:
-                sa.checkExpectedAfterExchange(m)
                 sa.timeline(m, .request, note ?? "")
             case .retransmittedRequest(let f):
                 sa.timeline(m, .retransmittedRequest, "identical to frame \(f)")
@@ -455,10 +456,12 @@ public final class FailoverAnalyzer {
             newPeer = x.request.recv
         }
         x.obeysRules = ok
+        let values = isSync ? "(P2, M2) = (\(d.expectedSend), \(d.expectedRecv))" : "(\(d.expectedSend), \(d.expectedRecv))"
+        sa.timeline(m, isSync ? .syncResponse : .resetResponse, "nonce echoed, \(values)")
         for e in sa.window.rebase(requester, nextRequestID: newRequester, frame: m.frame)
             + sa.window.rebase(peer, nextRequestID: newPeer, frame: m.frame) {
             switch e.kind {
-            case .rebased(let from, let to):
+            case .rebased(let from, let to) where from != to:
                 sa.timeline(m, .rebase, "\(e.sender.rawValue)'s next request ID \(from) -> \(to)", direction: .init(sender: e.sender))
             case .rebaseReopensIDs(let high) where isSync:
                 let t = "sync moved the \(e.sender.rawValue)'s next request ID to \(e.messageID), at or below \(high) already used"
@@ -470,8 +473,6 @@ public final class FailoverAnalyzer {
         }
         sa.expectAfter[requester] = .init(value: newRequester, isSync: isSync, index: idx, asRequester: true)
         sa.expectAfter[peer] = .init(value: newPeer, isSync: isSync, index: idx, asRequester: false)
-        let values = isSync ? "(P2, M2) = (\(d.expectedSend), \(d.expectedRecv))" : "(\(d.expectedSend), \(d.expectedRecv))"
-        sa.timeline(m, isSync ? .syncResponse : .resetResponse, "nonce echoed, \(values)")
         if isSync { sa.pendingSync = nil } else { sa.pendingReset = nil }
         store(sa, x, isSync: isSync, idx: idx)
     }

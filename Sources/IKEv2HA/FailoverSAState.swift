@@ -356,10 +356,16 @@ final class FailoverSAState {
         } else {
             parts.append("No takeover seen for this IKE SA.")
         }
-        let explained = report.esp.flatMap(\.jumps).filter { $0.explanation != .unexplained }
+        let jumps = report.esp.flatMap(\.jumps)
+        let explained = jumps.filter { $0.explanation == .clusterForwardJump || $0.explanation == .peerReplayCounterDelta }
+        let unverified = jumps.filter { $0.explanation == .unverifiedNeedsKeys }
         if !explained.isEmpty {
             parts.append("ESP sequence jumps explained by RFC 6311 §5.2: " +
                          explained.map { "\($0.from) -> \($0.to) (\($0.explanation.rawValue))" }.joined(separator: ", ") + ".")
+        }
+        if !unverified.isEmpty {
+            parts.append("ESP sequence jumps that may be an IPSEC_REPLAY_COUNTER_SYNC delta (needs keys to check): " +
+                         unverified.map { "\($0.from) -> \($0.to)" }.joined(separator: ", ") + ".")
         }
         let counts = anomalyCounts.filter { $0.key != .keysMissing }
         if counts.isEmpty {

@@ -310,7 +310,7 @@ public struct FailoverTextRenderer: Sendable {
         out.append("\n  \(sync ? "RFC 6311 sync" : "Message ID reset") by the \(x.requester.rawValue): request frame \(x.requestFrame)")
         out.append(x.responseFrame.map { ", response frame \($0)" } ?? ", no response")
         out.append("\n    nonce \(nonce), \(sync ? "(M1, P1)" : "(R1, Q1)") = (\(x.request.send), \(x.request.recv))")
-        if let r = x.response { out.append(" -> \(sync ? "(P2, M2)" : "") (\(r.send), \(r.recv))") }
+        if let r = x.response { out.append(sync ? " -> (P2, M2) = (\(r.send), \(r.recv))" : " -> (\(r.send), \(r.recv))") }
         if let d = x.replayDelta { out.append(", replay delta \(d)") }
         out.append("\n    nonce echoed: \(yesNo(x.nonceEchoed)); \(sync ? "RFC maxima obeyed" : "values swapped"): \(yesNo(x.obeysRules));")
         out.append(" later requests use new values: \(x.requester.rawValue) \(yesNo(x.requesterUsesNewValues)), \(x.requester.peer.rawValue) \(yesNo(x.peerUsesNewValues))")
