@@ -128,6 +128,12 @@ public struct SynthCapture: Sendable {
     /// Writes the capture as classic pcap (LINKTYPE_ETHERNET, microsecond timestamps) atomically,
     /// and the key file when `keys` is given.
     public func write(pcap path: String, keys keysPath: String? = nil) throws(SynthError) {
+        // Checked first: CaptureWriter's init, failing to create its temporary file, currently
+        // releases its pcap handle twice (double free), so never let it fail on a bad directory.
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        guard access(dir.isEmpty ? "/" : dir, W_OK) == 0 else {
+            throw SynthError("\(path): directory \(dir.isEmpty ? "/" : dir) does not exist or is not writable")
+        }
         do {
             let w = try CaptureWriter(path: path, linkType: .ethernet, nanosecond: false)
             for f in frames {
