@@ -208,12 +208,12 @@ public final class FailoverAnalyzer {
         }
         // A pending reset answered by an empty MID-0 response: refusal (`ha-reset.md`).
         if m.messageID == 0 && m.isResponse && m.exchange == .informational,
-           let idx = sa.pendingReset, sa.report.resets[idx].requester == m.sender.peer,
+           let idx = sa.pendingReset[m.sender.peer],
            v.types.isEmpty {
             sa.report.resets[idx].responseFrame = m.frame
             sa.report.resets[idx].refused = true
             sa.report.resets[idx].problems.append("the peer refused the reset (empty response): the IKE SA is to be deleted")
-            sa.pendingReset = nil
+            sa.pendingReset[m.sender.peer] = nil
             sa.timeline(m, .resetResponse, "reset refused (empty response)")
             return
         }
@@ -376,7 +376,6 @@ public final class FailoverAnalyzer {
             x.problems = problems
             let what = isSync ? "RFC 6311 Message ID sync request" : "Message ID reset request"
             sa.candidateTakeover(frame: m.frame, side: requester, reason: what)
-            sa.clusterSide = sa.clusterSide ?? requester
             var note = isSync
                 ? "nonce 0x\(failoverHex8(d.nonce)), (M1, P1) = (\(d.expectedSend), \(d.expectedRecv))"
                 : "nonce 0x\(failoverHex8(d.nonce)), (R1, Q1) = (\(d.expectedSend), \(d.expectedRecv))"
@@ -385,27 +384,23 @@ public final class FailoverAnalyzer {
             if isSync {
                 if sa.report.syncs.count < options.maxExchangesPerSA {
                     sa.report.syncs.append(x)
-                    sa.pendingSync = sa.report.syncs.count - 1
+                    sa.pendingSync[requester] = sa.report.syncs.count - 1
                 }
                 if let dl = x.replayDelta { sa.deltas.append(.init(frame: m.frame, delta: dl, peer: requester.peer)) }
             } else if sa.report.resets.count < options.maxExchangesPerSA {
                 sa.report.resets.append(x)
-                sa.pendingReset = sa.report.resets.count - 1
+                sa.pendingReset[requester] = sa.report.resets.count - 1
             }
             return
         }
 
         // A response.
-        let pending = isSync ? sa.pendingSync : sa.pendingReset
+        let pending = isSync ? sa.pendingSync[m.sender.peer] : sa.pendingReset[m.sender.peer]
         guard let idx = pending else {
-            flag(.responseWithoutRequest, "\(name) response without a \(name) request")
+            flag(.responseWithoutRequest, "\(name) response without a \(name) request from the \(m.sender.peer.rawValue)")
             return
         }
         var x = isSync ? sa.report.syncs[idx] : sa.report.resets[idx]
-        guard x.requester == m.sender.peer else {
-            flag(.responseWithoutRequest, "\(name) response from the side that sent the \(name) request")
-            return
-        }
         x.problems += problems
         let echoed = d.nonce == x.nonce
         if x.response == nil || echoed {
@@ -473,7 +468,7 @@ public final class FailoverAnalyzer {
         }
         sa.expectAfter[requester] = .init(value: newRequester, isSync: isSync, index: idx, asRequester: true)
         sa.expectAfter[peer] = .init(value: newPeer, isSync: isSync, index: idx, asRequester: false)
-        if isSync { sa.pendingSync = nil } else { sa.pendingReset = nil }
+        if isSync { sa.pendingSync[requester] = nil } else { sa.pendingReset[requester] = nil }
         store(sa, x, isSync: isSync, idx: idx)
     }
 

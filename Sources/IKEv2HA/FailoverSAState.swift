@@ -63,12 +63,14 @@ final class FailoverSAState {
     var authHidden = false
     var keysMissingReported = false
     var decryptFailureReported = false
-    var pendingSync: Int?
-    var pendingReset: Int?
+    /// The unanswered sync / reset request of each requester side (index into the report).
+    var pendingSync: [IKESide: Int] = [:]
+    var pendingReset: [IKESide: Int] = [:]
+    /// Per side: the first identity change or sync/reset request (that side's takeover).
+    var sideTakeoverFrame: [IKESide: Int] = [:]
     var highestSyncM1: [IKESide: UInt32] = [:]
     var lastRequestEpoch: [IKESide: Int] = [:]
     var counterDigests: [[UInt8]: Int] = [:]
-    var clusterSide: IKESide?
     var hiddenMID0Request: [IKESide: Int] = [:]
     var learntSPIs: Set<UInt32> = []
     var pairs: [FailoverAnalyzer.AddressPair] = []
@@ -153,6 +155,7 @@ final class FailoverSAState {
         identity[side] = t
         guard let change else { return }
         identityEpoch[side, default: 0] += 1
+        if sideTakeoverFrame[side] == nil { sideTakeoverFrame[side] = frame }
         if report.takeover == nil {
             report.takeover = FailoverTakeover(frame: frame, side: side, reason: change)
             timeline(FailoverTimelineEntry(frame: frame, timeNanos: time, kind: .takeover, direction: .init(sender: side),
@@ -165,6 +168,7 @@ final class FailoverSAState {
 
     /// A sync/reset request: the takeover point unless an identity change came first.
     func candidateTakeover(frame: Int, side: IKESide, reason: String) {
+        if sideTakeoverFrame[side] == nil { sideTakeoverFrame[side] = frame }
         if let t = report.takeover {
             if t.frame == frame && t.side == side && !t.reason.contains(reason) {
                 report.takeover?.reason += "; " + reason
@@ -275,8 +279,8 @@ final class FailoverSAState {
             }
         }
         // The cluster jumps its own outbound counters forward after takeover (RFC 6311 §5.2).
-        let cluster = clusterSide ?? report.takeover?.side
-        if let tk = report.takeover, cluster == sender, frame >= tk.frame, !t.usedClusterJump {
+        // Each side that took over (both in a simultaneous failover, RFC 6311 Appendix A.4).
+        if let tk = sideTakeoverFrame[sender], frame >= tk, !t.usedClusterJump {
             t.usedClusterJump = true
             return .clusterForwardJump
         }

@@ -147,3 +147,49 @@ import Testing
         #expect(s.contains("Anomalies: none"))
     }
 }
+
+/// `ikev2 failover` on every scenario capture of `samples/` (written by `ikev2 synth`; the
+/// expected syncs and anomalies are the table in samples/README.md).
+@Suite struct FailoverSampleTests {
+    struct Case: Sendable {
+        var name: String
+        var anomalies: [String: Int]          // required kind -> frame
+        var tolerated: Set<String> = []
+        var syncs: [(Int, Int?)] = []
+        var resets: [(Int, Int?)] = []
+    }
+
+    static let cases: [Case] = [
+        Case(name: "rfc6311-sync", anomalies: [:], syncs: [(29, 30)]),
+        Case(name: "rfc6311-sync-with-replay-counter", anomalies: [:], syncs: [(29, 30)]),
+        Case(name: "reset", anomalies: [:], resets: [(29, 30)]),
+        Case(name: "no-sync-reuse", anomalies: ["message-id-reuse": 29, "esp-sequence-regression": 31]),
+        Case(name: "simultaneous-failover", anomalies: [:], syncs: [(27, 29), (28, 30)]),
+        Case(name: "peer-without-support", anomalies: ["sync-without-support": 29], tolerated: ["unanswered-request"],
+             syncs: [(29, nil)]),
+        Case(name: "replayed-sync", anomalies: ["sync-replayed": 42], tolerated: ["unanswered-request"],
+             syncs: [(29, 30), (42, nil)]),
+    ]
+
+    @Test(arguments: cases.map(\.name)) func sample(_ name: String) throws {
+        let c = try #require(Self.cases.first { $0.name == name })
+        let keys = try IKEKeyTable(parsing: String(contentsOf: Fixtures.samples.appendingPathComponent("\(name).keys"), encoding: .utf8))
+        let pipeline = FailoverPipeline(keys: keys)
+        try pipeline.run(reader: CaptureReader(path: Fixtures.samples.appendingPathComponent("\(name).pcap").path))
+        let report = pipeline.finish()
+        #expect(report.sas.count == 1)
+        let sa = try #require(report.sas.first)
+        for (kind, frame) in c.anomalies {
+            #expect(sa.anomalies.contains { $0.kind.rawValue == kind && $0.frame == frame }, "\(name): \(kind) at \(frame)")
+        }
+        let allowed = Set(c.anomalies.keys).union(c.tolerated)
+        for a in sa.anomalies {
+            #expect(allowed.contains(a.kind.rawValue), "\(name): unexpected \(a.kind.rawValue) at frame \(a.frame): \(a.detail)")
+        }
+        #expect(sa.syncs.map(\.requestFrame) == c.syncs.map(\.0))
+        #expect(sa.syncs.map(\.responseFrame) == c.syncs.map(\.1))
+        #expect(sa.resets.map(\.requestFrame) == c.resets.map(\.0))
+        #expect(sa.resets.map(\.responseFrame) == c.resets.map(\.1))
+        #expect(sa.takeover?.frame != nil)
+    }
+}
