@@ -33,7 +33,7 @@ public struct MixedCaptureSummary: Hashable, Sendable {
 /// A seeded generator of a large mixed IKEv2 capture for benchmarks (`ikev2 synth mixed`).
 ///
 /// Each IKE SA contributes, in order: IKE_SA_INIT request/response on UDP 500 (four proposals
-/// in the request, RFC 7296 §1.2, §3.3), IKE_AUTH request/response (SK, RFC 7296 §1.2, §3.14),
+/// in the request, the SA's suite first, RFC 7296 §1.2, §3.3), IKE_AUTH request/response (SK, RFC 7296 §1.2, §3.14),
 /// CREATE_CHILD_SA request/response (RFC 7296 §1.3.1), an empty INFORMATIONAL exchange
 /// (liveness, §1.4) and an INFORMATIONAL Delete exchange (§1.4.1): ten messages. Five SAs in
 /// eight move to UDP 4500 after IKE_SA_INIT, so about half of the messages carry the non-ESP
@@ -61,7 +61,7 @@ public enum MixedCapture {
     public static func write(to path: String, messages: Int, seed: UInt64, keysPath: String? = nil) throws -> MixedCaptureSummary {
         guard messages >= 1 else { throw Failure("messages must be at least 1") }
         let writer = try CaptureWriter(path: path, linkType: .ethernet, nanosecond: false)
-        var gen = Generator(seed: seed)
+        var gen = MixedGenerator(seed: seed)
         var summary = MixedCaptureSummary(path: path, keysPath: keysPath, messages: 0, otherFrames: 0, sessions: 0,
                                           nattMessages: 0, gcmMessages: 0, cbcMessages: 0, ikeBytes: 0, fileBytes: 0)
         var table = IKEKeyTable()
@@ -80,14 +80,14 @@ public enum MixedCapture {
 
     /// The key table `write` would produce for the same arguments (regenerates without writing).
     public static func keyTable(messages: Int, seed: UInt64) throws -> IKEKeyTable {
-        var gen = Generator(seed: seed)
+        var gen = MixedGenerator(seed: seed)
         var table = IKEKeyTable()
         var produced = 0
         var index = 0
         while produced < messages {
             let keys = try gen.sessionKeys(index: index)
             table.add(keys)
-            produced += Generator.messagesPerSession
+            produced += MixedGenerator.messagesPerSession
             index += 1
         }
         return table
@@ -118,7 +118,7 @@ import Darwin
 #endif
 
 /// SplitMix64 (Steele, Lea, Flood 2014): tiny, seedable and good enough for test data.
-struct SplitMix64: RandomNumberGenerator {
+struct MixedSplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
@@ -142,12 +142,12 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-struct Generator {
+struct MixedGenerator {
     static let messagesPerSession = 10
     /// Key material and per-session randomness come from a stream derived from the seed and the
     /// session index, so `keyTable` can regenerate keys without building messages.
     let seed: UInt64
-    var rng: SplitMix64
+    var rng: MixedSplitMix64
     /// 2026-01-01T00:00:00Z.
     var time: Int64 = 1_767_225_600 * 1_000_000_000
     var ikeIndex = 0
@@ -157,14 +157,14 @@ struct Generator {
 
     init(seed: UInt64) {
         self.seed = seed
-        rng = SplitMix64(seed: seed ^ 0x6D69_7865_6463_6170)  // "mixedcap"
+        rng = MixedSplitMix64(seed: seed ^ 0x6D69_7865_6463_6170)  // "mixedcap"
     }
 
     static let gcm = SKEncryptionAlgorithm.aesGCM(bits: 256, tag: 16)
     static let cbc = SKEncryptionAlgorithm.aesCBC256
 
     func sessionKeys(index: Int) throws -> IKESAKeys {
-        var k = SplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: index) &* 0x1000_0000_01B3)
+        var k = MixedSplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: index) &* 0x1000_0000_01B3)
         let spiI = k.next() | 1
         let spiR = k.next() | 1
         let useGCM = index % 2 == 0
@@ -183,7 +183,7 @@ struct Generator {
         let natt = index % 8 < 5
         let useGCM = keys.encryption == Self.gcm
         // Initiator 100.64.0.0/10 (RFC 6598 shared space), responder 203.0.113.0/24 (RFC 5737).
-        let client = IPAddress.v4(0x6440_0000 | UInt32(truncatingIfNeeded: index) & 0x003f_ffff)
+        let client = IPAddress.v4(0x6440_0000 | UInt32(truncatingIfNeeded: index &+ 1) & 0x003f_ffff)
         let gateway = IPAddress.v4(0xcb00_7100 | UInt32(index % 16 + 1))
         var ivCounter: UInt64 = 0
         var messageID: UInt32 = 0
@@ -252,8 +252,9 @@ struct Generator {
 
         // IKE_SA_INIT (RFC 7296 §1.2).
         let kePublic = rng.bytes(64)
+        let offered = useGCM ? Self.gcmFirstProposals : Self.cbcFirstProposals
         let saInitPayloads: [IKEPayload] = [
-            IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: Self.offeredIKEProposals))),
+            IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: offered))),
             IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 19, keyExchangeData: kePublic))),
             IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.bytes(32)))),
             .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.bytes(20))),
@@ -264,7 +265,8 @@ struct Generator {
         ]
         try plain(header(.ikeSAInit, fromInitiator: true, response: false, responderSPI: 0), saInitPayloads, fromInitiator: true)
         if done() { return }
-        let chosen = useGCM ? Self.offeredIKEProposals[0] : Self.offeredIKEProposals[2]
+        // RFC 7296 §3.3.1: the accepted proposal keeps the number it was offered with.
+        let chosen = offered[0]
         let saInitResponse: [IKEPayload] = [
             IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: [chosen]))),
             IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 19, keyExchangeData: rng.bytes(64)))),
@@ -406,22 +408,23 @@ struct Generator {
         time += 50_000
     }
 
-    /// The initiator's four IKE SA proposals (RFC 7296 §3.3): GCM-256, GCM-128, CBC-256 and
-    /// CBC-128 with HMAC-SHA2-256-128, each with PRF HMAC-SHA2-256 and two groups.
-    static let offeredIKEProposals: [Proposal] = [
-        Proposal(number: 1, protocolID: .ike, transforms: [
-            .encryption(.aesGCM16, keyLength: 256), .prf(.hmacSHA2_256), .keyExchange(.ecp256), .keyExchange(.curve25519),
-        ]),
-        Proposal(number: 2, protocolID: .ike, transforms: [
-            .encryption(.aesGCM16, keyLength: 128), .prf(.hmacSHA2_256), .keyExchange(.ecp256), .keyExchange(.modp2048),
-        ]),
-        Proposal(number: 3, protocolID: .ike, transforms: [
-            .encryption(.aesCBC, keyLength: 256), .prf(.hmacSHA2_256), .integrity(.hmacSHA2_256_128),
-            .keyExchange(.ecp256), .keyExchange(.curve25519),
-        ]),
-        Proposal(number: 4, protocolID: .ike, transforms: [
-            .encryption(.aesCBC, keyLength: 128), .prf(.hmacSHA2_256), .integrity(.hmacSHA2_256_128),
-            .keyExchange(.modp2048),
-        ]),
-    ]
+    /// The initiator's four IKE SA proposals (RFC 7296 §3.3), numbered 1-4 in preference
+    /// order: GCM-256 and GCM-128, or CBC-256 and CBC-128 with HMAC-SHA2-256-128, first; each
+    /// with PRF HMAC-SHA2-256 and two key exchange methods. The responder accepts proposal 1.
+    static func offeredIKEProposals(gcmFirst: Bool) -> [Proposal] {
+        let gcm: [[Transform]] = [
+            [.encryption(.aesGCM16, keyLength: 256), .prf(.hmacSHA2_256), .keyExchange(.ecp256), .keyExchange(.curve25519)],
+            [.encryption(.aesGCM16, keyLength: 128), .prf(.hmacSHA2_256), .keyExchange(.ecp256), .keyExchange(.modp2048)],
+        ]
+        let cbc: [[Transform]] = [
+            [.encryption(.aesCBC, keyLength: 256), .prf(.hmacSHA2_256), .integrity(.hmacSHA2_256_128),
+             .keyExchange(.ecp256), .keyExchange(.curve25519)],
+            [.encryption(.aesCBC, keyLength: 128), .prf(.hmacSHA2_256), .integrity(.hmacSHA2_256_128),
+             .keyExchange(.modp2048)],
+        ]
+        let ordered = gcmFirst ? gcm + cbc : cbc + gcm
+        return ordered.enumerated().map { Proposal(number: UInt8($0.offset + 1), protocolID: .ike, transforms: $0.element) }
+    }
+    static let gcmFirstProposals = offeredIKEProposals(gcmFirst: true)
+    static let cbcFirstProposals = offeredIKEProposals(gcmFirst: false)
 }

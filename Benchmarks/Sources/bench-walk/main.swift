@@ -1,0 +1,98 @@
+// bench-walk [--mmap|--populate|--header|--pcap] FILE [REPEAT]
+//
+// Library-level parse + walk of every IKE message in a capture, for the end-to-end harness:
+//   --mmap      mmap the classic pcap, walk records, decode Ethernet/IP/UDP, then
+//               IKEMessageView(parsing:) + every payload's validateBody() (default)
+//   --populate  the same with MAP_POPULATE (page faults paid at map time)
+//   --header    mmap walk, header parse only
+//   --pcap      IKEv2Capture.CaptureReader (libpcap, full decoder) + the same parse + walk
+// Prints counts and the in-process time of the last repetition as one JSON line.
+
+import BenchSupport
+import IKEv2
+import IKEv2Capture
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+var args = Array(CommandLine.arguments.dropFirst())
+var mode = "--mmap"
+if let first = args.first, first.hasPrefix("--") {
+    mode = first
+    args.removeFirst()
+}
+guard let path = args.first else {
+    print("usage: bench-walk [--mmap|--populate|--header|--pcap] FILE [REPEAT]")
+    exit(2)
+}
+let repeats = max(1, args.count > 1 ? Int(args[1]) ?? 1 : 1)
+
+func now() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+var counts = WalkCounts()
+var elapsed: UInt64 = 0
+do {
+    for _ in 0..<repeats {
+        counts = WalkCounts()
+        let t0 = now()
+        switch mode {
+        case "--mmap", "--populate", "--header":
+            let file = try MappedFile(path: path, populate: mode == "--populate")
+            try file.withBytes { bytes in
+                if mode == "--header" {
+                    try PcapWalk.forEachIKE(in: bytes, counts: &counts) { PcapWalk.parseHeader($0, counts: &$1) }
+                } else {
+                    try PcapWalk.forEachIKE(in: bytes, counts: &counts) { PcapWalk.parseAndWalk($0, counts: &$1) }
+                }
+            }
+        case "--errors":
+            // Prints the first 10 codec errors (to debug a capture), then walks as --mmap.
+            var shown = 0
+            let file = try MappedFile(path: path)
+            try file.withBytes { bytes in
+                try PcapWalk.forEachIKE(in: bytes, counts: &counts) { msg, c in
+                    let before = c.malformed
+                    PcapWalk.parseAndWalk(msg, counts: &c)
+                    guard c.malformed > before, shown < 10 else { return }
+                    shown += 1
+                    do throws(IKEError) {
+                        let m = try IKEMessageView(parsing: msg)
+                        try m.validate()
+                    } catch {
+                        print("message \(c.ikeMessages): \(error)")
+                    }
+                }
+            }
+        case "--pcap":
+            let reader = try CaptureReader(path: path)
+            try reader.forEach { event in
+                counts.records = reader.framesRead
+                switch event.kind {
+                case .ike: PcapWalk.parseAndWalk(event.bytes, counts: &counts)
+                case .esp: counts.esp += 1
+                case .natKeepalive: counts.keepalives += 1
+                case .ignored: counts.other += 1
+                }
+            }
+            counts.records = reader.framesRead
+        default:
+            print("bench-walk: unknown mode \(mode)")
+            exit(2)
+        }
+        elapsed = now() - t0
+    }
+} catch {
+    print("bench-walk: \(error)")
+    exit(1)
+}
+let secs = Double(elapsed) / 1e9
+let rate = secs > 0 ? Double(counts.ikeMessages) / secs : 0
+print("{\"mode\":\"\(mode.dropFirst(2))\",\"records\":\(counts.records),\"ike\":\(counts.ikeMessages),"
+    + "\"payloads\":\(counts.payloads),\"malformed\":\(counts.malformed),\"esp\":\(counts.esp),"
+    + "\"keepalives\":\(counts.keepalives),\"other\":\(counts.other),\"ikeBytes\":\(counts.ikeBytes),"
+    + "\"seconds\":\(secs),\"messagesPerSecond\":\(Int(rate))}")
