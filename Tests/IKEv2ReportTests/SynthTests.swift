@@ -246,3 +246,65 @@ enum SynthPlusTshark {
         try SynthSupport.tsharkPackets(tshark, pcap: pcap, rows: SynthSupport.uatRows(keys))
     }
 }
+
+/// The same checks without tshark: the project's own decryptor and notify decoder read back what
+/// the HA procedures put in (runs everywhere; tshark above is the independent judge).
+@Suite("Synthetic captures through IKEDecryptor")
+struct SynthDecryptTests {
+    @Test("every SK payload decrypts cleanly; inner notifies and sync values match the statement",
+          arguments: SynthScenario.ID.allCases)
+    func decryptRoundTrip(_ id: SynthScenario.ID) throws {
+        let s = try SynthSupport.scenario(id)
+        let c = try s.generate(seed: s.sampleSeed)
+        let keys = try #require(c.keys.entries.first)
+        let decoder = NotifyDecoder()
+        var decoded: [Int: [NotifyData]] = [:]
+        for ike in c.expectation.ikeFrames {
+            guard case .ike(let bytes, _) = c.frames[ike.frame - 1].content else {
+                Issue.record("frame \(ike.frame) is not IKE")
+                continue
+            }
+            let msg = try IKEMessageView(parsing: bytes.span.bytes)
+            #expect(msg.header.messageID == ike.messageID && msg.header.isResponse == ike.isResponse)
+            var notifies: [NotifyData] = []
+            var types: [UInt16] = []
+            if ike.encrypted {
+                let r = IKEDecryptor.decrypt(message: msg, keys: keys)
+                #expect(r.isClean, "frame \(ike.frame): \(r.findings)")
+                #expect(IKEDecryptor.innerChainFindings(r.plaintext, first: r.firstInnerType).isEmpty)
+                var it = PayloadIterator(message: r.plaintext.span.bytes, first: r.firstInnerType, start: 0)
+                while let p = try it.next() {
+                    guard p.type == .notify else { continue }
+                    let n = try NotifyView(body: p.body, baseOffset: p.bodyOffset)
+                    types.append(n.notifyType.rawValue)
+                    notifies.append(try decoder.decode(n))
+                }
+            } else {
+                var it = msg.payloads
+                while let p = try it.next() {
+                    guard p.type == .notify else { continue }
+                    types.append(try NotifyView(body: p.body, baseOffset: p.bodyOffset).notifyType.rawValue)
+                }
+            }
+            #expect(types == ike.notifyTypes, "frame \(ike.frame)")
+            decoded[ike.frame] = notifies
+        }
+        for sync in c.expectation.syncs {
+            let want = MessageIDSyncData(nonce: sync.nonce, expectedSend: sync.requestSend, expectedRecv: sync.requestRecv)
+            let req = decoded[sync.requestFrame] ?? []
+            switch sync.kind {
+            case .messageIDSync: #expect(req.first == .messageIDSync(want))
+            case .messageIDReset: #expect(req.first == .messageIDReset(want))
+            }
+            if let delta = sync.replayCounterDelta {
+                #expect(req.dropFirst().first == .replayCounterSync(ReplayCounterDelta(delta: delta, extendedSequenceNumbers: false)))
+            } else {
+                #expect(req.count == 1)
+            }
+            if let r = sync.responseFrame, let p2 = sync.responseSend, let m2 = sync.responseRecv {
+                let got = MessageIDSyncData(nonce: sync.nonce, expectedSend: p2, expectedRecv: m2)
+                #expect(decoded[r] == [sync.kind == .messageIDSync ? .messageIDSync(got) : .messageIDReset(got)])
+            }
+        }
+    }
+}
