@@ -143,7 +143,7 @@ struct Engine {
         emit(from: side, .ike(bytes, natt ? .udpNATT : .udp), port: natt ? 4500 : 500)
     }
 
-    /// A makes `member` the active box of `side` (a takeover).
+    /// Makes `member` the active box of `side` (a takeover), restarting from `replicated` state.
     mutating func takeover(_ side: IKESide, member: Int, replicated: Replicated?) {
         self[side].active = member
         if let replicated {
