@@ -62,7 +62,8 @@ public final class CaptureWriter {
         dead = d
         guard let dp = pcap_dump_open(d, tempPath) else {
             let msg = String(cString: pcap_geterr(d))
-            pcap_close(d)
+            // Every stored property is set, so `deinit` runs and closes `dead`: closing it here
+            // too would be a double free.
             throw CaptureError(.writeFailed, "cannot create \(tempPath): \(msg)")
         }
         dumper = dp

@@ -184,6 +184,12 @@ let linkTypeCases: [(Int32, Bool)] = [
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
+    /// A writer that cannot create its file throws (it used to close libpcap's handle twice).
+    @Test func writerIntoMissingDirectoryThrows() throws {
+        let path = try tempDir() + "/no/such/dir/a.pcap"
+        #expect(throws: CaptureError.self) { _ = try CaptureWriter(path: path, linkType: .ethernet) }
+    }
+
     @Test func bpfFilterKeepsFrameNumbers() throws {
         let path = try tempDir() + "/f.pcap"
         _ = try writeStandardFrames(path, linkType: .ethernet, v6: false)
