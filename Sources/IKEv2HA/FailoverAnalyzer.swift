@@ -119,11 +119,6 @@ public final class FailoverAnalyzer {
 
     // MARK: IKE messages
 
-    /// Stand-in exchange type for a Message ID 0 INFORMATIONAL whose content is visible and is
-    /// not a sync or reset: `MessageIDWindowModel` treats every MID-0 INFORMATIONAL as a
-    /// counter sync, but a responder's first ordinary request also uses Message ID 0.
-    static let ordinaryStandIn = ExchangeType(rawValue: 0)
-
     /// Observes one IKE message (in capture order).
     public func observe(_ m: FailoverMessageObservation) {
         summary.ikeMessages += 1
@@ -226,8 +221,7 @@ public final class FailoverAnalyzer {
             sa.deltas.append(.init(frame: m.frame, delta: d.delta, peer: m.sender.peer))
             sa.candidateTakeover(frame: m.frame, side: m.sender, reason: "IPSEC_REPLAY_COUNTER_SYNC request")
         }
-        let exchange = (m.messageID == 0 && m.exchange == .informational) ? Self.ordinaryStandIn : m.exchange
-        feedWindow(sa, m, exchange: exchange, counterSync: nil, announcedWindow: window,
+        feedWindow(sa, m, exchange: m.exchange, counterSync: nil, contentVisible: true, announcedWindow: window,
                    note: delta.map { "IPSEC_REPLAY_COUNTER_SYNC delta \($0.delta)" })
     }
 
@@ -237,14 +231,14 @@ public final class FailoverAnalyzer {
             sa.timeline(m, .messageIDZero, "Message ID 0 INFORMATIONAL, content not visible (RFC 6311 sync or reset? needs keys)")
             return
         }
-        feedWindow(sa, m, exchange: m.exchange, counterSync: nil, announcedWindow: nil, note: nil)
+        feedWindow(sa, m, exchange: m.exchange, counterSync: nil, contentVisible: false, announcedWindow: nil, note: nil)
     }
 
     func feedWindow(_ sa: SAState, _ m: FailoverMessageObservation, exchange: ExchangeType, counterSync: CounterSyncKind?,
-                    announcedWindow: UInt32?, note: String?) {
+                    contentVisible: Bool, announcedWindow: UInt32?, note: String?) {
         let o = ObservedMessage(sender: m.sender, isResponse: m.isResponse, messageID: m.messageID, exchange: exchange,
                                 digest: m.digest, frame: m.frame, counterSync: counterSync,
-                                announcedWindowSize: announcedWindow)
+                                announcedWindowSize: announcedWindow, contentVisible: contentVisible)
         let events = sa.window.observe(o)
         let dir = FailoverDirection(sender: m.sender)
         let retransmitted = events.contains { if case .retransmittedRequest = $0.kind { true } else { false } }

@@ -29,9 +29,16 @@ public struct ObservedMessage: Hashable, Sendable {
     public var counterSync: CounterSyncKind?
     /// The value of a SET_WINDOW_SIZE notify in this message (RFC 7296 §2.3), if any.
     public var announcedWindowSize: UInt32?
+    /// The caller could read the content (cleartext or decrypted), so a nil `counterSync` means
+    /// "not a sync or reset". When false, a Message ID 0 INFORMATIONAL is assumed to be a
+    /// counter-sync exchange (RFC 6311 §5; it cannot be told from a responder's first ordinary
+    /// request at Message ID 0 without the content).
+    public var contentVisible: Bool
 
     public init(sender: IKESide, isResponse: Bool, messageID: UInt32, exchange: ExchangeType, digest: [UInt8],
-                frame: Int, counterSync: CounterSyncKind? = nil, announcedWindowSize: UInt32? = nil) {
+                frame: Int, counterSync: CounterSyncKind? = nil, announcedWindowSize: UInt32? = nil,
+                contentVisible: Bool = false) {
+        self.contentVisible = contentVisible
         self.sender = sender
         self.isResponse = isResponse
         self.messageID = messageID
@@ -176,7 +183,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
                 emit(.windowShrink(from: old, to: n), peer)
             }
         }
-        if m.messageID == 0 && (m.counterSync != nil || m.exchange == .informational) {
+        if m.messageID == 0 && (m.counterSync != nil || (m.exchange == .informational && !m.contentVisible)) {
             emit(.counterSyncMessage(m.counterSync))
             return events
         }

@@ -42,6 +42,21 @@ import IKEv2HA
         #expect(m.observe(msg(.initiator, false, 1, "auth", 20, .ikeAuth)).allSatisfy { !$0.isAnomaly })
     }
 
+    /// A Message ID 0 INFORMATIONAL is a counter sync only when its content is hidden or it
+    /// carries a sync/reset notify: a responder's first ordinary request also uses ID 0.
+    @Test func messageIDZeroInformationalNeedsContentToBeOrdinary() {
+        var hidden = MessageIDWindowModel()
+        #expect(kinds(hidden.observe(msg(.responder, false, 0, "dpd", 1))) == [.counterSyncMessage(nil)])
+        var visible = MessageIDWindowModel()
+        let ordinary = ObservedMessage(sender: .responder, isResponse: false, messageID: 0, exchange: .informational,
+                                       digest: Array("dpd".utf8), frame: 1, contentVisible: true)
+        #expect(kinds(visible.observe(ordinary)) == [.request])
+        #expect(visible.nextExpectedRequestID(of: .initiator) == 1)
+        let sync = ObservedMessage(sender: .responder, isResponse: false, messageID: 0, exchange: .informational,
+                                   digest: Array("sync".utf8), frame: 2, counterSync: .messageIDSync, contentVisible: true)
+        #expect(kinds(visible.observe(sync)) == [.counterSyncMessage(.messageIDSync)])
+    }
+
     @Test func regressionAndRebase() {
         var m = MessageIDWindowModel()
         for id in UInt32(0)..<5 {
