@@ -284,3 +284,11 @@ public struct MutationGenerator: Sendable {
         return b
     }
 }
+
+extension MessageVariant {
+    /// One tab-separated line for an index file written next to the variants
+    /// (`ikev2 mutate`): file name, family, expectation, size in bytes, intent.
+    public var indexLine: String {
+        "\(fileName).bin\t\(family.rawValue)\t\(expectation.rawValue)\t\(bytes.count)\t\(intent)"
+    }
+}
