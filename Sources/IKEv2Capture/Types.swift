@@ -90,6 +90,24 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         self = .v6(hi, lo)
     }
 
+    /// Dotted-quad text of an IPv4 address, built in a 16-byte stack buffer (at most 15
+    /// characters, so the result is a small string: no allocation per address).
+    static func dottedQuad(_ a: UInt32) -> String {
+        var buf: (UInt64, UInt64) = (0, 0)
+        return withUnsafeMutableBytes(of: &buf) { raw in
+            var n = 0
+            for i in 0..<4 {
+                let octet = UInt8(truncatingIfNeeded: a >> UInt32(24 - 8 * i))
+                if i != 0 { raw[n] = UInt8(ascii: "."); n += 1 }
+                if octet >= 100 { raw[n] = 0x30 &+ octet / 100; n += 1 }
+                if octet >= 10 { raw[n] = 0x30 &+ (octet / 10) % 10; n += 1 }
+                raw[n] = 0x30 &+ octet % 10
+                n += 1
+            }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<n]), as: UTF8.self)
+        }
+    }
+
     /// Splits `text` around each "::".
     static func splitDoubleColon(_ text: String) -> [String] {
         let u = Array(text.utf8)
@@ -112,7 +130,7 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .v4(let a):
-            return "\(a >> 24).\((a >> 16) & 0xff).\((a >> 8) & 0xff).\(a & 0xff)"
+            return IPAddress.dottedQuad(a)
         case .v6(let hi, let lo):
             var g = [UInt16](repeating: 0, count: 8)
             for i in 0..<4 {

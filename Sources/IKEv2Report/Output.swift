@@ -44,21 +44,28 @@ public struct OutputBuffer: Sendable {
             bytes.append(contentsOf: buf[(20 - n)..<20])
         }
     }
-    /// Zero-padded decimal of fixed width.
+    /// Zero-padded decimal of fixed width (the lowest `width` digits).
     public mutating func padded(_ v: Int, width: Int) {
-        var digits: [UInt8] = []
+        let w = max(0, width)
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: w))
         var x = max(0, v)
-        for _ in 0..<width { digits.append(UInt8(ascii: "0") &+ UInt8(x % 10)); x /= 10 }
-        bytes.append(contentsOf: digits.reversed())
+        var i = start + w - 1
+        while i >= start && x > 0 {
+            bytes[i] = UInt8(ascii: "0") &+ UInt8(x % 10)
+            x /= 10
+            i -= 1
+        }
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+    /// The lowercase hex digit of a nibble (0...15).
+    @inline(__always) static func hexDigit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 &+ n : 0x57 &+ n }
     /// Lowercase hex of a span.
     public mutating func hex(_ span: RawSpan) {
         span.withUnsafeBytes { raw in
             for b in raw {
-                bytes.append(Self.hexDigits[Int(b >> 4)])
-                bytes.append(Self.hexDigits[Int(b & 0x0f)])
+                bytes.append(Self.hexDigit(b >> 4))
+                bytes.append(Self.hexDigit(b & 0x0f))
             }
         }
     }
@@ -66,35 +73,56 @@ public struct OutputBuffer: Sendable {
     public mutating func hex(_ v: UInt64, width: Int) {
         var shift = (width - 1) * 4
         while shift >= 0 {
-            bytes.append(Self.hexDigits[Int((v >> UInt64(shift)) & 0xf)])
+            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: (v >> UInt64(shift)) & 0xf)))
             shift -= 4
         }
     }
     public mutating func hex(bytes other: [UInt8]) {
         for b in other {
-            bytes.append(Self.hexDigits[Int(b >> 4)])
-            bytes.append(Self.hexDigits[Int(b & 0x0f)])
+            bytes.append(Self.hexDigit(b >> 4))
+            bytes.append(Self.hexDigit(b & 0x0f))
         }
     }
 
-    /// A JSON string literal with escaping.
+    /// A JSON string literal with escaping (RFC 8259 §7): `"` `\\` and control characters.
+    /// Runs of bytes that need no escaping are copied in one append.
     public mutating func jsonString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5c, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5c, 0x5c])
-            case 0x0a: bytes.append(contentsOf: [0x5c, UInt8(ascii: "n")])
-            case 0x0d: bytes.append(contentsOf: [0x5c, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5c, UInt8(ascii: "t")])
-            case 0..<0x20:
-                bytes.append(contentsOf: Array("\\u00".utf8))
-                bytes.append(Self.hexDigits[Int(b >> 4)])
-                bytes.append(Self.hexDigits[Int(b & 0x0f)])
-            default: bytes.append(b)
+        var s = s
+        s.withUTF8 { u in
+            var runStart = 0
+            var i = 0
+            while i < u.count {
+                let b = u[i]
+                if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                    i += 1
+                    continue
+                }
+                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<i])) }
+                escape(b)
+                i += 1
+                runStart = i
             }
+            if runStart < u.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[runStart..<u.count])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ b: UInt8) {
+        bytes.append(0x5c)
+        switch b {
+        case UInt8(ascii: "\""): bytes.append(0x22)
+        case UInt8(ascii: "\\"): bytes.append(0x5c)
+        case 0x0a: bytes.append(UInt8(ascii: "n"))
+        case 0x0d: bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(UInt8(ascii: "t"))
+        default:
+            bytes.append(UInt8(ascii: "u"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(UInt8(ascii: "0"))
+            bytes.append(Self.hexDigit(b >> 4))
+            bytes.append(Self.hexDigit(b & 0x0f))
+        }
     }
     public mutating func jsonString(_ s: StaticString) {
         bytes.append(UInt8(ascii: "\""))

@@ -67,22 +67,23 @@ public struct ConfigAttributeIterator: ~Escapable {
         }
         finished = true  // cleared again on success
         let index = count + 1
-        let path = "attribute \(index)"
+        // Built only when an error is thrown.
+        func path() -> String { "attribute \(index)" }
         guard count < CPLimits.maxAttributes else {
             throw IKEError(.limitExceeded, at: baseOffset + offset, "more than \(CPLimits.maxAttributes) attributes")
         }
         guard end - offset >= 4 else {
-            throw IKEError(.truncated, at: baseOffset + offset, path: path,
+            throw IKEError(.truncated, at: baseOffset + offset, path: path(),
                            "configuration attribute needs 4 bytes, \(end - offset) left")
         }
         let type = ConfigAttributeType(rawValue: region.u16(offset) & 0x7fff)
         let length = Int(region.u16(offset + 2))
         guard length <= end - offset - 4 else {
-            throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: path,
+            throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: path(),
                            "Length \(length) runs past the payload (\(end - offset - 4) bytes left)")
         }
         if let ok = type.isValidLength(length), !ok {
-            throw IKEError(.badLength, at: baseOffset + offset + 2, path: path,
+            throw IKEError(.badLength, at: baseOffset + offset + 2, path: path(),
                            "Length \(length) is not valid for \(type) (RFC 7296 §3.15.1)")
         }
         let view = ConfigAttributeView(bytes: region.extracting(offset..<(offset + 4 + length)),

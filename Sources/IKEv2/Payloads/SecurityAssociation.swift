@@ -390,13 +390,14 @@ public struct TransformAttributeIterator: ~Escapable {
         }
         finished = true  // cleared again on success
         let index = count + 1
-        let path = saPath(proposalIndex, transformIndex, index)
+        // Built only when an error is thrown (a String per attribute would allocate).
+        func path() -> String { saPath(proposalIndex, transformIndex, index) }
         guard count < SALimits.maxAttributes else {
             throw IKEError(.limitExceeded, at: baseOffset + offset, path: saPath(proposalIndex, transformIndex),
                            "more than \(SALimits.maxAttributes) attributes")
         }
         guard end - offset >= 4 else {
-            throw IKEError(.truncated, at: baseOffset + offset, path: path,
+            throw IKEError(.truncated, at: baseOffset + offset, path: path(),
                            "attribute needs 4 bytes, \(end - offset) left in the transform")
         }
         let word = region.u16(offset)
@@ -404,7 +405,7 @@ public struct TransformAttributeIterator: ~Escapable {
         if word & 0x8000 == 0 {
             let valueLength = Int(region.u16(offset + 2))
             guard valueLength <= end - offset - 4 else {
-                throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: path,
+                throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: path(),
                                "Attribute Length \(valueLength) runs past the transform (\(end - offset - 4) bytes left)")
             }
             size += valueLength

@@ -76,7 +76,8 @@ public struct TrafficSelectorIterator: ~Escapable {
             return nil
         }
         let index = count + 1
-        let path = "selector \(index)"
+        // Built only when an error is thrown.
+        func path() -> String { "selector \(index)" }
         guard count < declared else {
             // Fewer than 4 bytes cannot be another selector: they are stray bytes, not a count error.
             if end - offset < 4 {
@@ -86,7 +87,7 @@ public struct TrafficSelectorIterator: ~Escapable {
             throw IKEError(.badCount, at: countOffset, "Number of TSs is \(declared) but the payload holds more")
         }
         guard end - offset >= 4 else {
-            throw IKEError(.truncated, at: baseOffset + offset, path: path,
+            throw IKEError(.truncated, at: baseOffset + offset, path: path(),
                            "traffic selector needs 4 bytes, \(end - offset) left")
         }
         let type = TSType(rawValue: region.u8(offset))
@@ -101,11 +102,11 @@ public struct TrafficSelectorIterator: ~Escapable {
         default: lengthOK = length >= 4; expected = "at least 4"
         }
         guard lengthOK else {
-            throw IKEError(length < 4 ? .lengthTooSmall : .badLength, at: baseOffset + offset + 2, path: path,
+            throw IKEError(length < 4 ? .lengthTooSmall : .badLength, at: baseOffset + offset + 2, path: path(),
                            "Selector Length \(length) for \(type), must be \(expected)")
         }
         guard length <= end - offset else {
-            throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: path,
+            throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: path(),
                            "Selector Length \(length) runs past the payload (\(end - offset) bytes left)")
         }
         let view = TrafficSelectorView(bytes: region.extracting(offset..<(offset + length)),
