@@ -33,8 +33,8 @@ public struct MixedCaptureSummary: Hashable, Sendable {
 /// A seeded generator of a large mixed IKEv2 capture for benchmarks (`ikev2 synth mixed`).
 ///
 /// Each IKE SA contributes, in order: IKE_SA_INIT request/response on UDP 500 (four proposals
-/// in the request, the SA's suite first, RFC 7296 §1.2, §3.3), IKE_AUTH request/response (SK, RFC 7296 §1.2, §3.14),
-/// CREATE_CHILD_SA request/response (RFC 7296 §1.3.1), an empty INFORMATIONAL exchange
+/// in the request, the SA's suite first, RFC 7296 §1.2, §3.3), IKE_AUTH request/response (SK,
+/// RFC 7296 §1.2, §3.14), CREATE_CHILD_SA request/response (RFC 7296 §1.3.1), an empty INFORMATIONAL exchange
 /// (liveness, §1.4) and an INFORMATIONAL Delete exchange (§1.4.1): ten messages. Five SAs in
 /// eight move to UDP 4500 after IKE_SA_INIT, so about half of the messages carry the non-ESP
 /// marker. SAs alternate between AES-GCM-16-256 (RFC 5282) and AES-CBC-256 with
@@ -56,7 +56,8 @@ public enum MixedCapture {
     /// - Parameters:
     ///   - messages: how many IKE messages (≥ 1); the last SA is cut short to hit it exactly.
     ///   - seed: the PRNG seed (SPIs, nonces, keys, IVs, addresses).
-    /// - Returns: counts, plus the key table in `MixedCapture.keyTable(messages:seed:)` form.
+    /// - Returns: counts. The keys of every SA are `MixedCapture.keyTable(messages:seed:)`
+    ///   (the same table that is written to `keysPath`).
     @discardableResult
     public static func write(to path: String, messages: Int, seed: UInt64, keysPath: String? = nil) throws -> MixedCaptureSummary {
         guard messages >= 1 else { throw Failure("messages must be at least 1") }

@@ -1,4 +1,4 @@
-// bench-walk [--mmap|--populate|--header|--pcap] FILE [REPEAT]
+// bench-walk [--mmap|--populate|--header|--pcap|--errors] FILE [REPEAT]
 //
 // Library-level parse + walk of every IKE message in a capture, for the end-to-end harness:
 //   --mmap      mmap the classic pcap, walk records, decode Ethernet/IP/UDP, then
@@ -6,6 +6,7 @@
 //   --populate  the same with MAP_POPULATE (page faults paid at map time)
 //   --header    mmap walk, header parse only
 //   --pcap      IKEv2Capture.CaptureReader (libpcap, full decoder) + the same parse + walk
+//   --errors    as --mmap, printing the first 10 codec errors (to check a capture)
 // Prints counts and the in-process time of the last repetition as one JSON line.
 
 import BenchSupport
