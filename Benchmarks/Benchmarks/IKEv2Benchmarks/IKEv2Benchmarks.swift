@@ -1,4 +1,5 @@
-// swift-ikev2 micro-benchmarks (ordo-one/benchmark). Every benchmark processes exactly 1000
+// swift-ikev2 micro-benchmarks (ordo-one/benchmark). Names have no spaces or slashes: the
+// 1.38.1 tool writes threshold files with those replaced but reads them back unreplaced. Every benchmark processes exactly 1000
 // IKE messages per iteration with `scalingFactor: .kilo`, so the scaled (`*`) figures read
 // per message: throughput = messages/s, mallocs = mallocs per message. The custom metric
 // `MB/s` is IKE message bytes per second (headers of the capture not counted).
@@ -65,11 +66,14 @@ let mbps = BenchmarkMetric.custom("MB/s", polarity: .prefersLarger, useScalingFa
 
 let benchmarks: @Sendable () -> Void = {
     // Allocation counts are exact and repeatable: fail on any increase. Time varies with the
-    // shared machine: allow 25 % at p50/p75 against the stored thresholds.
+    // shared 2-core machine (allocation-heavy benchmarks moved 40-47 % between quiet runs):
+    // allow 50 % against the stored p90 thresholds, enough to catch a gross regression.
+    let timing = BenchmarkThresholds(relative: [.p50: 50, .p75: 50, .p90: 50])
     let tolerances: [BenchmarkMetric: BenchmarkThresholds] = [
         .mallocCountTotal: .init(relative: [.p50: 0, .p90: 0], absolute: [.p50: 0, .p90: 0]),
-        .throughput: .init(relative: [.p50: 25, .p75: 25]),
-        .wallClock: .init(relative: [.p50: 25, .p75: 25]),
+        .throughput: timing,
+        .wallClock: timing,
+        mbps: timing,
     ]
     Benchmark.defaultConfiguration = .init(
         metrics: [.throughput, .wallClock, .mallocCountTotal, mbps],
@@ -89,7 +93,7 @@ let benchmarks: @Sendable () -> Void = {
     fixture = f
     let allBytes = f.all.totalBytes
 
-    Benchmark("codec: parse header") { benchmark in
+    Benchmark("codec.parseHeader") { benchmark in
         let start = ContinuousClock.now
         var counts = WalkCounts()
         for i in benchmark.scaledIterations {
@@ -99,7 +103,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(mbps, megabytesPerSecond(allBytes, since: start))
     }
 
-    Benchmark("codec: parse + walk every payload and sub-structure") { benchmark in
+    Benchmark("codec.parseAndWalkEverySubstructure") { benchmark in
         let start = ContinuousClock.now
         var counts = WalkCounts()
         for i in benchmark.scaledIterations {
@@ -109,7 +113,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(mbps, megabytesPerSecond(allBytes, since: start))
     }
 
-    Benchmark("codec: serialize exact (owned -> bytes)") { benchmark in
+    Benchmark("codec.serializeExact") { benchmark in
         let start = ContinuousClock.now
         var total = 0
         for i in benchmark.scaledIterations {
@@ -119,7 +123,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(mbps, megabytesPerSecond(total, since: start))
     }
 
-    Benchmark("codec: parse to owned IKEMessage") { benchmark in
+    Benchmark("codec.parseToOwnedIKEMessage") { benchmark in
         let start = ContinuousClock.now
         for i in benchmark.scaledIterations {
             f.all.withMessage(i) { blackHole(try? IKEMessage(IKEMessageView(parsing: $0))) }
@@ -127,8 +131,8 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(mbps, megabytesPerSecond(allBytes, since: start))
     }
 
-    for (name, set) in [("AES-GCM-16-256", f.gcm), ("AES-CBC-256 + HMAC-SHA2-256-128", f.cbc)] {
-        Benchmark("crypto: decrypt SK \(name)") { benchmark in
+    for (name, set) in [("AES-GCM-16-256", f.gcm), ("AES-CBC-256-HMAC-SHA2-256-128", f.cbc)] {
+        Benchmark("crypto.decryptSK-\(name)") { benchmark in
             let start = ContinuousClock.now
             var bytes = 0
             var ok = 0
@@ -145,7 +149,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // The capture file holds exactly 1000 IKE messages (plus 111 other frames).
-    Benchmark("capture: CaptureReader read + UDP/IP decode (libpcap)") { benchmark in
+    Benchmark("capture.captureReaderDecode") { benchmark in
         let start = ContinuousClock.now
         var n = 0
         do {
@@ -160,7 +164,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(mbps, megabytesPerSecond(f.captureBytes, since: start))
     }
 
-    Benchmark("capture: mmap walk + parse + walk every payload") { benchmark in
+    Benchmark("capture.mmapWalkParseAndWalk") { benchmark in
         let start = ContinuousClock.now
         var counts = WalkCounts()
         do {
@@ -176,7 +180,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     for format in [Dissector.Format.line, .json] {
-        Benchmark("dissect: --format \(format.rawValue) into /dev/null") { benchmark in
+        Benchmark("dissect.\(format.rawValue)") { benchmark in
             let start = ContinuousClock.now
             let fd = open("/dev/null", O_WRONLY)
             defer { close(fd) }
@@ -192,7 +196,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("dissect: --format json with keys (decrypting) into /dev/null") { benchmark in
+    Benchmark("dissect.jsonDecrypting") { benchmark in
         let start = ContinuousClock.now
         let fd = open("/dev/null", O_WRONLY)
         defer { close(fd) }
