@@ -142,9 +142,11 @@ enum Layout {
         // Transform 1 claims to be last.
         b = good; b[44] = 0
         #expect(fullParseError(b)?.code == .trailingBytes && fullParseError(b)?.offset == 63)
-        // First Proposal Num must be 1.
-        b = good; b[36] = 2
+        // Proposal Num 0 is never valid (a response may start at the accepted number, e.g. 2).
+        b = good; b[36] = 0
         #expect(fullParseError(b)?.code == .badValue && fullParseError(b)?.offset == 36)
+        b = good; b[36] = 2
+        #expect(fullParseError(b) == nil)
         // ESP with an 8-byte SPI size is invalid.
         b = good; b[38] = 8
         #expect(fullParseError(b)?.code == .badValue && fullParseError(b)?.offset == 38)
@@ -163,6 +165,8 @@ enum Layout {
         #expect(check(sa([1, 2, 3])) == nil)
         #expect(check(sa([1, 1, 2])) == nil)  // same number: AND of protocols (RFC 7296 §3.3.1)
         #expect(check(sa([1, 3]))?.offset == 16 + 4)
+        #expect(check(sa([3])) == nil)  // a response accepting the third proposal offered
+        #expect(check(sa([0]))?.code == .badValue)
         #expect(check(sa([1, 2, 1]))?.code == .badValue)
         #expect(check([])?.code == .truncated)
         // 257 proposals exceed the resource bound.

@@ -57,7 +57,7 @@ public struct SAView: ~Escapable {
 
 /// Iterates the Proposal substructures of an SA body (RFC 7296 §3.3.1). Checks for each
 /// proposal: fixed part present, Proposal Length within the body, Last Substruc 0/2 consistent
-/// with position, Proposal Num 1 then same or +1, SPI Size allowed for the protocol and inside
+/// with position, Proposal Num non-zero then same or +1, SPI Size allowed for the protocol and inside
 /// the proposal; at the end, no bytes after the last proposal.
 public struct ProposalIterator: ~Escapable {
     let body: RawSpan
@@ -125,9 +125,12 @@ public struct ProposalIterator: ~Escapable {
         }
         let number = body.u8(offset + 4)
         if count == 0 {
-            guard number == 1 else {
+            // A request numbers its proposals from 1, but a response carries the accepted
+            // proposal with the number it was offered under (RFC 7296 §3.3.1), so any first
+            // number but 0 is valid here; which one is right depends on the exchange.
+            guard number != 0 else {
                 throw IKEError(.badValue, at: baseOffset + offset + 4, path: saPath(index),
-                               "first Proposal Num is \(number), must be 1 (RFC 7296 §3.3.1)")
+                               "first Proposal Num is 0; proposals are numbered from 1 (RFC 7296 §3.3.1)")
             }
         } else {
             guard number == previousNumber || number == previousNumber &+ 1, number != 0 else {
