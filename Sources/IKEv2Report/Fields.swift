@@ -80,20 +80,31 @@ public struct NotifyDisplay: Sendable {
     /// The notify type's name, including the configured private reset numbers.
     public func name(_ type: NotifyType) -> String { decoder.name(of: type) }
 
+    /// Typed notify data as `Field`s (text renderer). The keys come from `NotifyDetails`.
     public func decode(_ n: borrowing NotifyView) -> NotifyDisplayResult {
-        let data: NotifyData
-        do { data = try decoder.decode(n) } catch { return .invalid(error) }
-        if data.isRaw { return .none }
-        return .decoded(data.fields.map { Field($0.key, Self.convert($0.value)) })
+        switch typed(n) {
+        case .none: return .none
+        case .invalid(let e): return .invalid(e)
+        case .decoded(let data):
+            var b = FieldBuilder()
+            NotifyDetails.emit(data, into: &b)
+            return .decoded(b.fields)
+        }
     }
 
-    static func convert(_ v: NotifyFieldValue) -> FieldValue {
-        switch v {
-        case .number(let n): .number(n)
-        case .hex(let b): .hex(b)
-        case .string(let s): .string(s)
-        case .list(let items): .list(items.map(convert))
-        }
+    /// The decoded notify data itself, for renderers that walk it directly (`NotifyDetails`).
+    func typed(_ n: borrowing NotifyView) -> TypedNotify {
+        let data: NotifyData
+        do { data = try decoder.decode(n) } catch { return .invalid(error) }
+        return data.isRaw ? .none : .decoded(data)
     }
 }
 
+/// `NotifyDecoder`'s result, before any display conversion.
+enum TypedNotify {
+    /// Not a typed notify (`NotifyData.raw`).
+    case none
+    case decoded(NotifyData)
+    /// A typed notify whose data breaks its layout.
+    case invalid(IKEError)
+}

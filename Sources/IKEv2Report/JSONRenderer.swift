@@ -114,11 +114,14 @@ public struct JSONRenderer: Sendable {
             out.append(",\"protocol_id\":"); out.decimal(n.protocolID.rawValue)
             out.append(",\"spi\":\""); out.hex(n.spi)
             out.append("\",\"data\":\""); out.hex(n.data); out.byte(UInt8(ascii: "\""))
-            switch notifyDisplay.decode(n) {
+            switch notifyDisplay.typed(n) {
             case .none: break
-            case .decoded(let fields):
-                out.append(",\"decoded\":")
-                FieldRendering.json(fields, into: &out)
+            case .decoded(let data):
+                out.append(",\"decoded\":{")
+                var sink = JSONDetailSink(taking: &out, first: true)
+                NotifyDetails.emit(data, into: &sink)
+                sink.finish(into: &out)
+                out.byte(UInt8(ascii: "}"))
             case .invalid(let e):
                 out.append(",\"decoded\":null")
                 errors.append(e.within("N(\(n.notifyType.description))"))
@@ -163,11 +166,18 @@ public struct JSONRenderer: Sendable {
             out.append(",\"eap_identifier\":"); out.decimal(e.identifier)
             if let t = e.eapType { out.append(",\"eap_type\":"); out.decimal(t) }
         case .securityAssociation, .trafficSelectorInitiator, .trafficSelectorResponder, .configuration:
-            for f in try PayloadDetails.fields(p) {
-                out.byte(UInt8(ascii: ","))
-                out.key(f.key)
-                FieldRendering.json(f.value, into: &out)
+            // Streamed straight from the views; on a malformed sub-structure the members
+            // already written are taken back, so the payload shows only its generic keys.
+            let mark = out.bytes.count
+            var sink = JSONDetailSink(taking: &out, first: false)
+            do {
+                try PayloadDetails.emit(p, into: &sink)
+            } catch {
+                sink.finish(into: &out)
+                out.truncate(to: mark)
+                throw error
             }
+            sink.finish(into: &out)
         case .encrypted, .encryptedFragment:
             if p.type == .encryptedFragment {
                 let f = try p.encryptedFragment()

@@ -8,7 +8,13 @@ import Darwin
 /// Renderers write UTF-8 bytes directly (no String building per field on the hot path).
 public struct OutputBuffer: Sendable {
     public var bytes: [UInt8] = []
-    public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+    /// A buffer with room for `capacity` bytes (no allocation for 0).
+    public init(capacity: Int = 1 << 16) { if capacity > 0 { bytes.reserveCapacity(capacity) } }
+
+    /// Drops everything after the first `count` bytes (a renderer taking back partial output).
+    public mutating func truncate(to count: Int) {
+        if count >= 0 && count < bytes.count { bytes.removeLast(bytes.count - count) }
+    }
 
     @inlinable public mutating func append(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -67,6 +73,39 @@ public struct OutputBuffer: Sendable {
                 bytes.append(Self.hexDigit(b >> 4))
                 bytes.append(Self.hexDigit(b & 0x0f))
             }
+        }
+    }
+    /// Traffic-selector address text (RFC 7296 §3.13.1): 4 octets as dotted decimal, 16 octets
+    /// as eight colon-separated lowercase hex groups without leading zeros (no `::`
+    /// compression), any other length as plain hex.
+    public mutating func address(_ span: RawSpan) {
+        span.withUnsafeBytes { raw in
+            if raw.count == 4 {
+                for i in 0..<4 {
+                    if i > 0 { bytes.append(UInt8(ascii: ".")) }
+                    decimalMagnitude(UInt64(raw[i]))
+                }
+            } else if raw.count == 16 {
+                for g in 0..<8 {
+                    if g > 0 { bytes.append(UInt8(ascii: ":")) }
+                    hexGroup(UInt16(raw[2 * g]) << 8 | UInt16(raw[2 * g + 1]))
+                }
+            } else {
+                for b in raw {
+                    bytes.append(Self.hexDigit(b >> 4))
+                    bytes.append(Self.hexDigit(b & 0x0f))
+                }
+            }
+        }
+    }
+    /// Lowercase hex of a 16-bit group without leading zeros (`0` for zero).
+    private mutating func hexGroup(_ v: UInt16) {
+        var shift: UInt16 = 12
+        while shift > 0 && (v >> shift) & 0xf == 0 { shift -= 4 }
+        while true {
+            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: (v >> shift) & 0xf)))
+            if shift == 0 { break }
+            shift -= 4
         }
     }
     /// Lowercase hex of an integer, `width` digits.

@@ -1,109 +1,285 @@
 import IKEv2
 
+/// Receives the type-specific detail fields of a payload (SA, TS, CP; RFC 7296 §3.3, §3.13,
+/// §3.15) or of a typed notify (RFC 7296 §3.10), in display order. The key names and their
+/// order are written once, in `PayloadDetails` and `NotifyDetails`; a sink only decides the
+/// representation: `JSONDetailSink` writes JSON straight into an `OutputBuffer` (no intermediate
+/// values, no allocation), `FieldBuilder` builds `Field` trees for the text renderer.
+///
+/// Calls nest as: fields (`number`, `string`, `hex`, `address`, `name`) and lists
+/// (`beginList` ... `endList`) inside the current object; a list holds either objects
+/// (`beginObject` ... `endObject`) or numbers (`listNumber`).
+protocol DetailSink {
+    mutating func number(_ key: StaticString, _ value: UInt64)
+    mutating func string(_ key: StaticString, _ value: String)
+    /// Lowercase hex of the octets.
+    mutating func hex(_ key: StaticString, _ value: RawSpan)
+    mutating func hex(_ key: StaticString, bytes value: [UInt8])
+    /// A traffic-selector address: dotted IPv4 (4 octets), colon-separated IPv6 groups
+    /// (16 octets), hex otherwise (see `OutputBuffer.address`).
+    mutating func address(_ key: StaticString, _ value: RawSpan)
+    /// A registry name, or `Unknown(<number>)` when unassigned.
+    mutating func name(_ key: StaticString, _ name: String?, number: UInt64)
+    mutating func beginList(_ key: StaticString)
+    mutating func listNumber(_ value: UInt64)
+    mutating func beginObject()
+    mutating func endObject()
+    mutating func endList()
+}
+
 /// Type-specific fields of the payloads with sub-structures (SA, TS, CP), shared by the JSON
-/// and text renderers. Errors in a sub-structure propagate with their path and offset.
+/// and text renderers. Errors in a sub-structure propagate with their path and offset; a sink
+/// may have received part of the fields by then (`JSONRenderer` rolls its output back).
 enum PayloadDetails {
+    /// The fields as `Field` values (text renderer).
     static func fields(_ p: borrowing PayloadView) throws(IKEError) -> [Field] {
+        var b = FieldBuilder()
+        try emit(p, into: &b)
+        return b.fields
+    }
+
+    /// Drives `sink` with the payload's fields; payload types without details emit nothing.
+    static func emit<S: DetailSink>(_ p: borrowing PayloadView, into s: inout S) throws(IKEError) {
         switch p.type {
-        case .securityAssociation: return try sa(p)
-        case .trafficSelectorInitiator, .trafficSelectorResponder: return try ts(p)
-        case .configuration: return try cp(p)
-        default: return []
+        case .securityAssociation: try sa(p, into: &s)
+        case .trafficSelectorInitiator, .trafficSelectorResponder: try ts(p, into: &s)
+        case .configuration: try cp(p, into: &s)
+        default: break
         }
     }
 
-    static func sa(_ p: borrowing PayloadView) throws(IKEError) -> [Field] {
+    /// SA payload (RFC 7296 §3.3): proposals, each with its transforms.
+    static func sa<S: DetailSink>(_ p: borrowing PayloadView, into s: inout S) throws(IKEError) {
         let sa: SAView
         do { sa = try SAView(body: p.body, baseOffset: p.bodyOffset) } catch { throw error.within(p.pathName) }
-        var proposals: [FieldValue] = []
+        s.beginList("proposals")
         var it = sa.proposals
         while true {
             let next: ProposalView?
             do { next = try it.next() } catch { throw error.within(p.pathName) }
             guard let prop = next else { break }
-            var transforms: [FieldValue] = []
+            s.beginObject()
+            s.number("number", UInt64(prop.number))
+            s.number("protocol_id", UInt64(prop.protocolID.rawValue))
+            s.string("protocol_name", prop.protocolID.description)
+            s.hex("spi", prop.spi)
+            s.beginList("transforms")
             var tit = prop.transforms
             while true {
                 let tn: TransformView?
                 do { tn = try tit.next() } catch { throw error.within(p.pathName) }
                 guard let t = tn else { break }
-                var tf: [Field] = [
-                    Field("type", .number(UInt64(t.type.rawValue))),
-                    Field("type_name", .string(t.type.description)),
-                    Field("id", .number(UInt64(t.id))),
-                    Field("id_name", .string(t.idName ?? "Unknown(\(t.id))")),
-                ]
-                if let k = t.keyLength { tf.append(Field("key_length", .number(UInt64(k)))) }
-                transforms.append(.object(tf))
+                s.beginObject()
+                s.number("type", UInt64(t.type.rawValue))
+                s.string("type_name", t.type.description)
+                s.number("id", UInt64(t.id))
+                s.name("id_name", t.idName, number: UInt64(t.id))
+                if let k = t.keyLength { s.number("key_length", UInt64(k)) }
+                s.endObject()
             }
-            proposals.append(.object([
-                Field("number", .number(UInt64(prop.number))),
-                Field("protocol_id", .number(UInt64(prop.protocolID.rawValue))),
-                Field("protocol_name", .string(prop.protocolID.description)),
-                Field("spi", .hex(prop.spi.copyBytes())),
-                Field("transforms", .list(transforms)),
-            ]))
+            s.endList()
+            s.endObject()
         }
-        return [Field("proposals", .list(proposals))]
+        s.endList()
     }
 
-    static func ts(_ p: borrowing PayloadView) throws(IKEError) -> [Field] {
+    /// TSi/TSr payload (RFC 7296 §3.13): the traffic selectors.
+    static func ts<S: DetailSink>(_ p: borrowing PayloadView, into s: inout S) throws(IKEError) {
         let v: TrafficSelectorsView
         do { v = try TrafficSelectorsView(body: p.body, baseOffset: p.bodyOffset) } catch { throw error.within(p.pathName) }
-        var out: [FieldValue] = []
+        s.beginList("selectors")
         var it = v.selectors
         while true {
             let next: TrafficSelectorView?
             do { next = try it.next() } catch { throw error.within(p.pathName) }
-            guard let s = next else { break }
-            var f: [Field] = [
-                Field("ts_type", .number(UInt64(s.type.rawValue))),
-                Field("ts_type_name", .string(s.type.description)),
-                Field("ip_protocol", .number(UInt64(s.ipProtocolID))),
-            ]
-            if let sp = s.startPort, let ep = s.endPort {
-                f.append(Field("start_port", .number(UInt64(sp))))
-                f.append(Field("end_port", .number(UInt64(ep))))
-                f.append(Field("start_address", .string(addressText(s.startAddress))))
-                f.append(Field("end_address", .string(addressText(s.endAddress))))
+            guard let sel = next else { break }
+            s.beginObject()
+            s.number("ts_type", UInt64(sel.type.rawValue))
+            s.string("ts_type_name", sel.type.description)
+            s.number("ip_protocol", UInt64(sel.ipProtocolID))
+            if let sp = sel.startPort, let ep = sel.endPort {
+                s.number("start_port", UInt64(sp))
+                s.number("end_port", UInt64(ep))
+                s.address("start_address", sel.startAddress)
+                s.address("end_address", sel.endAddress)
             } else {
-                f.append(Field("content", .hex(s.content.copyBytes())))
+                s.hex("content", sel.content)
             }
-            out.append(.object(f))
+            s.endObject()
         }
-        return [Field("selectors", .list(out))]
+        s.endList()
     }
 
-    static func cp(_ p: borrowing PayloadView) throws(IKEError) -> [Field] {
+    /// CP payload (RFC 7296 §3.15): CFG type and the configuration attributes.
+    static func cp<S: DetailSink>(_ p: borrowing PayloadView, into s: inout S) throws(IKEError) {
         let v: ConfigurationView
         do { v = try ConfigurationView(body: p.body, baseOffset: p.bodyOffset) } catch { throw error.within(p.pathName) }
-        var attrs: [FieldValue] = []
+        s.number("cfg_type", UInt64(v.cfgType.rawValue))
+        s.string("cfg_type_name", v.cfgType.description)
+        s.beginList("attributes")
         var it = v.attributes
         while true {
             let next: ConfigAttributeView?
             do { next = try it.next() } catch { throw error.within(p.pathName) }
             guard let a = next else { break }
-            attrs.append(.object([
-                Field("type", .number(UInt64(a.type.rawValue))),
-                Field("type_name", .string(a.type.description)),
-                Field("value", .hex(a.value.copyBytes())),
-            ]))
+            s.beginObject()
+            s.number("type", UInt64(a.type.rawValue))
+            s.string("type_name", a.type.description)
+            s.hex("value", a.value)
+            s.endObject()
         }
-        return [
-            Field("cfg_type", .number(UInt64(v.cfgType.rawValue))),
-            Field("cfg_type_name", .string(v.cfgType.description)),
-            Field("attributes", .list(attrs)),
-        ]
+        s.endList()
     }
 
+    /// The text form of a traffic-selector address (see `OutputBuffer.address`).
     static func addressText(_ span: RawSpan) -> String {
-        span.withUnsafeBytes { b in
-            if b.count == 4 { return b.map { String($0) }.joined(separator: ".") }
-            if b.count == 16 {
-                return stride(from: 0, to: 16, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
-                    .joined(separator: ":")
-            }
-            return Hex.encode(b)
+        var o = OutputBuffer(capacity: 40)
+        o.address(span)
+        return o.string
+    }
+}
+
+/// The fields of typed notify data (RFC 7296 §3.10.1, RFC 6311 §6, RFC 5685 §9, RFC 7427 §4,
+/// the reset extension), in wire order, with the keys of `NotifyData.fields`.
+enum NotifyDetails {
+    static func emit<S: DetailSink>(_ data: NotifyData, into s: inout S) {
+        switch data {
+        case .messageIDSyncSupported, .replayCounterSyncSupported, .messageIDResetSupported,
+             .initialContact, .useTransportMode, .redirectSupported, .fragmentationSupported:
+            break
+        case .messageIDSync(let d):
+            s.number("nonce", UInt64(d.nonce))
+            s.number("expected_send_req_message_id", UInt64(d.expectedSend))
+            s.number("expected_recv_req_message_id", UInt64(d.expectedRecv))
+        case .messageIDReset(let d):
+            s.number("nonce", UInt64(d.nonce))
+            s.number("new_send_req_message_id", UInt64(d.expectedSend))
+            s.number("new_recv_req_message_id", UInt64(d.expectedRecv))
+        case .replayCounterSync(let d):
+            s.number("delta", d.delta)
+        case .unsupportedCriticalPayload(let t):
+            s.number("payload_type", UInt64(t.rawValue))
+        case .invalidMessageID(let m):
+            s.number("message_id", UInt64(m))
+        case .invalidSPI(let spi):
+            s.hex("spi", bytes: spi)
+        case .invalidKEPayload(let g):
+            s.number("group", UInt64(g))
+        case .setWindowSize(let n):
+            s.number("window_size", UInt64(n))
+        case .natDetectionSourceIP(let h), .natDetectionDestinationIP(let h):
+            s.hex("hash", bytes: h)
+        case .cookie(let c):
+            s.hex("cookie", bytes: c)
+        case .rekeySA(let p, let spi):
+            s.number("protocol_id", UInt64(p.rawValue))
+            s.hex("spi", bytes: spi)
+        case .redirect(let gw, let nonce):
+            gateway(gw, into: &s)
+            if !nonce.isEmpty { s.hex("nonce", bytes: nonce) }
+        case .redirectedFrom(let gw):
+            gateway(gw, into: &s)
+        case .signatureHashAlgorithms(let ids):
+            s.beginList("hash_algorithms")
+            for id in ids { s.listNumber(UInt64(id)) }
+            s.endList()
+        case .raw(let spi, let data):
+            if !spi.isEmpty { s.hex("spi", bytes: spi) }
+            s.hex("data", bytes: data)
         }
+    }
+
+    private static func gateway<S: DetailSink>(_ gw: GatewayIdentity, into s: inout S) {
+        s.number("gateway_identity_type", UInt64(gw.typeCode))
+        s.string("gateway_identity", gw.text)
+    }
+}
+
+/// Writes detail fields as JSON members straight into an `OutputBuffer`.
+struct JSONDetailSink: DetailSink {
+    var out: OutputBuffer
+    /// No member written yet in the innermost open object or list (no comma before the next).
+    var first: Bool
+
+    /// Takes over `out`'s storage (hand it back with `finish(into:)`), so writes need no copy.
+    /// `first` is `false` to continue an object that already has members.
+    init(taking out: inout OutputBuffer, first: Bool) {
+        self.out = OutputBuffer(capacity: 0)
+        swap(&self.out, &out)
+        self.first = first
+    }
+
+    mutating func finish(into out: inout OutputBuffer) { swap(&self.out, &out) }
+
+    @inline(__always) private mutating func member(_ key: StaticString) {
+        if !first { out.byte(UInt8(ascii: ",")) }
+        first = false
+        out.key(key)
+    }
+
+    mutating func number(_ key: StaticString, _ value: UInt64) { member(key); out.decimal(value) }
+    mutating func string(_ key: StaticString, _ value: String) { member(key); out.jsonString(value) }
+    mutating func hex(_ key: StaticString, _ value: RawSpan) {
+        member(key); out.byte(UInt8(ascii: "\"")); out.hex(value); out.byte(UInt8(ascii: "\""))
+    }
+    mutating func hex(_ key: StaticString, bytes value: [UInt8]) {
+        member(key); out.byte(UInt8(ascii: "\"")); out.hex(bytes: value); out.byte(UInt8(ascii: "\""))
+    }
+    mutating func address(_ key: StaticString, _ value: RawSpan) {
+        // Digits, dots, colons and hex only: nothing to escape.
+        member(key); out.byte(UInt8(ascii: "\"")); out.address(value); out.byte(UInt8(ascii: "\""))
+    }
+    mutating func name(_ key: StaticString, _ name: String?, number: UInt64) {
+        member(key)
+        if let name { out.jsonString(name); return }
+        out.append("\"Unknown("); out.decimal(number); out.append(")\"")
+    }
+    mutating func beginList(_ key: StaticString) { member(key); out.byte(UInt8(ascii: "[")); first = true }
+    mutating func listNumber(_ value: UInt64) {
+        if !first { out.byte(UInt8(ascii: ",")) }
+        first = false
+        out.decimal(value)
+    }
+    mutating func beginObject() {
+        if !first { out.byte(UInt8(ascii: ",")) }
+        out.byte(UInt8(ascii: "{"))
+        first = true
+    }
+    mutating func endObject() { out.byte(UInt8(ascii: "}")); first = false }
+    mutating func endList() { out.byte(UInt8(ascii: "]")); first = false }
+}
+
+/// Builds `Field` values from detail fields (for the text renderer and `NotifyDisplay.decode`).
+struct FieldBuilder: DetailSink {
+    /// The members of the innermost open object (the top level when none is open).
+    private(set) var fields: [Field] = []
+    private var enclosingObjects: [[Field]] = []
+    private var openLists: [(key: String, items: [FieldValue])] = []
+
+    mutating func number(_ key: StaticString, _ value: UInt64) { fields.append(Field(key.description, .number(value))) }
+    mutating func string(_ key: StaticString, _ value: String) { fields.append(Field(key.description, .string(value))) }
+    mutating func hex(_ key: StaticString, _ value: RawSpan) { fields.append(Field(key.description, .hex(value.copyBytes()))) }
+    mutating func hex(_ key: StaticString, bytes value: [UInt8]) { fields.append(Field(key.description, .hex(value))) }
+    mutating func address(_ key: StaticString, _ value: RawSpan) {
+        fields.append(Field(key.description, .string(PayloadDetails.addressText(value))))
+    }
+    mutating func name(_ key: StaticString, _ name: String?, number: UInt64) {
+        fields.append(Field(key.description, .string(name ?? "Unknown(\(number))")))
+    }
+    mutating func beginList(_ key: StaticString) { openLists.append((key.description, [])) }
+    mutating func listNumber(_ value: UInt64) {
+        if let i = openLists.indices.last { openLists[i].items.append(.number(value)) }
+    }
+    mutating func beginObject() {
+        enclosingObjects.append(fields)
+        fields = []
+    }
+    mutating func endObject() {
+        let object = fields
+        fields = enclosingObjects.popLast() ?? []
+        if let i = openLists.indices.last { openLists[i].items.append(.object(object)) }
+    }
+    mutating func endList() {
+        if let list = openLists.popLast() { fields.append(Field(list.key, .list(list.items))) }
     }
 }
