@@ -17,17 +17,17 @@ public struct JSONRenderer: Sendable {
         let h = message.header
         renderHeader(h, into: &out)
         var errors: [IKEError] = []
-        out.append(",\"payloads\":[")
+        out.append(literal: ",\"payloads\":[")
         if !h.isIKEv1 {
             var it = message.payloads
             renderChain(&it, inner: inner, isInitiator: h.isInitiator, errors: &errors, into: &out)
         }
-        out.append("],\"errors\":[")
+        out.append(literal: "],\"errors\":[")
         for (i, e) in errors.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }
             renderError(e, into: &out)
         }
-        out.append("]}\n")
+        out.append(literal: "]}\n")
     }
 
     /// Appends the object for a datagram that did not parse as an IKE message at all.
@@ -36,42 +36,42 @@ public struct JSONRenderer: Sendable {
         out.byte(UInt8(ascii: "{"))
         renderMeta(meta, into: &out)
         if let header { renderHeader(header, into: &out) }
-        out.append(",\"payloads\":[],\"errors\":[")
+        out.append(literal: ",\"payloads\":[],\"errors\":[")
         renderError(error, into: &out)
-        out.append("]}\n")
+        out.append(literal: "]}\n")
     }
 
     func renderMeta(_ meta: MessageMeta, into out: inout OutputBuffer) {
         out.key("frame"); out.decimal(meta.frame)
-        out.append(",\"time\":\""); Timestamp.rfc3339(meta.timeNanos, into: &out); out.byte(UInt8(ascii: "\""))
-        out.append(",\"src\":"); out.jsonString(meta.source)
-        out.append(",\"dst\":"); out.jsonString(meta.destination)
-        out.append(",\"sport\":"); out.decimal(meta.sourcePort)
-        out.append(",\"dport\":"); out.decimal(meta.destinationPort)
-        out.append(",\"transport\":"); out.jsonString(meta.transport)
-        out.append(",\"reassembled\":"); out.bool(meta.reassembled)
+        out.append(literal: ",\"time\":\""); Timestamp.rfc3339(meta.timeNanos, into: &out); out.byte(UInt8(ascii: "\""))
+        out.append(literal: ",\"src\":"); out.jsonString(meta.source)
+        out.append(literal: ",\"dst\":"); out.jsonString(meta.destination)
+        out.append(literal: ",\"sport\":"); out.decimal(meta.sourcePort)
+        out.append(literal: ",\"dport\":"); out.decimal(meta.destinationPort)
+        out.append(literal: ",\"transport\":"); out.jsonString(meta.transport)
+        out.append(literal: ",\"reassembled\":"); out.bool(meta.reassembled)
     }
 
     func renderHeader(_ h: IKEHeader, into out: inout OutputBuffer) {
-        out.append(",\"spi_i\":\""); out.hex(h.initiatorSPI, width: 16)
-        out.append("\",\"spi_r\":\""); out.hex(h.responderSPI, width: 16)
-        out.append("\",\"version\":\""); out.decimal(h.majorVersion); out.byte(UInt8(ascii: "."))
+        out.append(literal: ",\"spi_i\":\""); out.hex(h.initiatorSPI, width: 16)
+        out.append(literal: "\",\"spi_r\":\""); out.hex(h.responderSPI, width: 16)
+        out.append(literal: "\",\"version\":\""); out.decimal(h.majorVersion); out.byte(UInt8(ascii: "."))
         out.decimal(h.minorVersion)
-        out.append("\",\"exchange\":"); out.decimal(h.exchangeType.rawValue)
-        out.append(",\"exchange_name\":")
+        out.append(literal: "\",\"exchange\":"); out.decimal(h.exchangeType.rawValue)
+        out.append(literal: ",\"exchange_name\":")
         if h.majorVersion != 2 { out.jsonString(IKEv1Names.exchange(h.exchangeType.rawValue)) } else { out.jsonString(h.exchangeType.description) }
-        out.append(",\"flags\":{\"initiator\":"); out.bool(h.isInitiator)
-        out.append(",\"response\":"); out.bool(h.isResponse)
-        out.append(",\"higher_version\":"); out.bool(h.higherVersion)
-        out.append("},\"message_id\":"); out.decimal(h.messageID)
-        out.append(",\"length\":"); out.decimal(h.length)
+        out.append(literal: ",\"flags\":{\"initiator\":"); out.bool(h.isInitiator)
+        out.append(literal: ",\"response\":"); out.bool(h.isResponse)
+        out.append(literal: ",\"higher_version\":"); out.bool(h.higherVersion)
+        out.append(literal: "},\"message_id\":"); out.decimal(h.messageID)
+        out.append(literal: ",\"length\":"); out.decimal(h.length)
     }
 
     func renderError(_ e: IKEError, into out: inout OutputBuffer) {
-        out.append("{\"code\":"); out.jsonString(e.code.rawValue)
-        out.append(",\"offset\":"); out.decimal(e.offset)
-        out.append(",\"path\":"); out.jsonString(e.path)
-        out.append(",\"message\":"); out.jsonString(e.message)
+        out.append(literal: "{\"code\":"); out.jsonString(e.code.rawValue)
+        out.append(literal: ",\"offset\":"); out.decimal(e.offset)
+        out.append(literal: ",\"path\":"); out.jsonString(e.path)
+        out.append(literal: ",\"message\":"); out.jsonString(e.message)
         out.byte(UInt8(ascii: "}"))
     }
 
@@ -92,10 +92,10 @@ public struct JSONRenderer: Sendable {
 
     func renderPayload(_ p: borrowing PayloadView, inner: InnerPayloads, isInitiator: Bool,
                        errors: inout [IKEError], into out: inout OutputBuffer) {
-        out.append("{\"type\":"); out.decimal(p.type.rawValue)
-        out.append(",\"name\":"); out.jsonString(PayloadNames.notation(p.type, isInitiator: isInitiator))
-        out.append(",\"critical\":"); out.bool(p.isCritical)
-        out.append(",\"length\":"); out.decimal(p.length)
+        out.append(literal: "{\"type\":"); out.decimal(p.type.rawValue)
+        out.append(literal: ",\"name\":"); out.jsonString(PayloadNames.notation(p.type, isInitiator: isInitiator))
+        out.append(literal: ",\"critical\":"); out.bool(p.isCritical)
+        out.append(literal: ",\"length\":"); out.decimal(p.length)
         do {
             try renderBody(p, inner: inner, isInitiator: isInitiator, errors: &errors, into: &out)
         } catch {
@@ -109,52 +109,52 @@ public struct JSONRenderer: Sendable {
         switch p.type {
         case .notify:
             let n = try p.notify()
-            out.append(",\"notify_type\":"); out.decimal(n.notifyType.rawValue)
-            out.append(",\"notify_name\":"); out.jsonString(notifyDisplay.name(n.notifyType))
-            out.append(",\"protocol_id\":"); out.decimal(n.protocolID.rawValue)
-            out.append(",\"spi\":\""); out.hex(n.spi)
-            out.append("\",\"data\":\""); out.hex(n.data); out.byte(UInt8(ascii: "\""))
+            out.append(literal: ",\"notify_type\":"); out.decimal(n.notifyType.rawValue)
+            out.append(literal: ",\"notify_name\":"); out.jsonString(notifyDisplay.name(n.notifyType))
+            out.append(literal: ",\"protocol_id\":"); out.decimal(n.protocolID.rawValue)
+            out.append(literal: ",\"spi\":\""); out.hex(n.spi)
+            out.append(literal: "\",\"data\":\""); out.hex(n.data); out.byte(UInt8(ascii: "\""))
             switch notifyDisplay.typed(n) {
             case .none: break
             case .decoded(let data):
-                out.append(",\"decoded\":{")
+                out.append(literal: ",\"decoded\":{")
                 var sink = JSONDetailSink(taking: &out, first: true)
                 NotifyDetails.emit(data, into: &sink)
                 sink.finish(into: &out)
                 out.byte(UInt8(ascii: "}"))
             case .invalid(let e):
-                out.append(",\"decoded\":null")
+                out.append(literal: ",\"decoded\":null")
                 errors.append(e.within("N(\(n.notifyType.description))"))
             }
         case .keyExchange:
             let ke = try p.keyExchange()
-            out.append(",\"group\":"); out.decimal(ke.group)
-            out.append(",\"data_length\":"); out.decimal(ke.keyExchangeData.byteCount)
+            out.append(literal: ",\"group\":"); out.decimal(ke.group)
+            out.append(literal: ",\"data_length\":"); out.decimal(ke.keyExchangeData.byteCount)
         case .nonce, .vendorID:
-            out.append(",\"data\":\""); out.hex(p.body); out.byte(UInt8(ascii: "\""))
+            out.append(literal: ",\"data\":\""); out.hex(p.body); out.byte(UInt8(ascii: "\""))
         case .identificationInitiator, .identificationResponder:
             let id = try p.identification()
-            out.append(",\"id_type\":"); out.decimal(id.idType.rawValue)
-            out.append(",\"id_type_name\":"); out.jsonString(id.idType.description)
-            out.append(",\"data\":\""); out.hex(id.data); out.byte(UInt8(ascii: "\""))
+            out.append(literal: ",\"id_type\":"); out.decimal(id.idType.rawValue)
+            out.append(literal: ",\"id_type_name\":"); out.jsonString(id.idType.description)
+            out.append(literal: ",\"data\":\""); out.hex(id.data); out.byte(UInt8(ascii: "\""))
             if let text = IdentityText.render(id.idType, id.data) {
-                out.append(",\"id\":"); out.jsonString(text)
+                out.append(literal: ",\"id\":"); out.jsonString(text)
             }
         case .authentication:
             let a = try p.authentication()
-            out.append(",\"auth_method\":"); out.decimal(a.method.rawValue)
-            out.append(",\"auth_method_name\":"); out.jsonString(a.method.description)
-            out.append(",\"data\":\""); out.hex(a.data); out.byte(UInt8(ascii: "\""))
+            out.append(literal: ",\"auth_method\":"); out.decimal(a.method.rawValue)
+            out.append(literal: ",\"auth_method_name\":"); out.jsonString(a.method.description)
+            out.append(literal: ",\"data\":\""); out.hex(a.data); out.byte(UInt8(ascii: "\""))
         case .certificate, .certificateRequest:
             let c = try p.certificate()
-            out.append(",\"encoding\":"); out.decimal(c.encoding.rawValue)
-            out.append(",\"encoding_name\":"); out.jsonString(c.encoding.description)
-            out.append(",\"data_length\":"); out.decimal(c.data.byteCount)
+            out.append(literal: ",\"encoding\":"); out.decimal(c.encoding.rawValue)
+            out.append(literal: ",\"encoding_name\":"); out.jsonString(c.encoding.description)
+            out.append(literal: ",\"data_length\":"); out.decimal(c.data.byteCount)
         case .delete:
             let d = try p.delete()
-            out.append(",\"protocol_id\":"); out.decimal(d.protocolID.rawValue)
-            out.append(",\"spi_size\":"); out.decimal(d.spiSize)
-            out.append(",\"spis\":[")
+            out.append(literal: ",\"protocol_id\":"); out.decimal(d.protocolID.rawValue)
+            out.append(literal: ",\"spi_size\":"); out.decimal(d.spiSize)
+            out.append(literal: ",\"spis\":[")
             for i in 0..<d.spiCount {
                 if i > 0 { out.byte(UInt8(ascii: ",")) }
                 out.byte(UInt8(ascii: "\"")); out.hex(d.spi(i)); out.byte(UInt8(ascii: "\""))
@@ -162,9 +162,9 @@ public struct JSONRenderer: Sendable {
             out.byte(UInt8(ascii: "]"))
         case .eap:
             let e = try p.eap()
-            out.append(",\"eap_code\":"); out.decimal(e.code)
-            out.append(",\"eap_identifier\":"); out.decimal(e.identifier)
-            if let t = e.eapType { out.append(",\"eap_type\":"); out.decimal(t) }
+            out.append(literal: ",\"eap_code\":"); out.decimal(e.code)
+            out.append(literal: ",\"eap_identifier\":"); out.decimal(e.identifier)
+            if let t = e.eapType { out.append(literal: ",\"eap_type\":"); out.decimal(t) }
         case .securityAssociation, .trafficSelectorInitiator, .trafficSelectorResponder, .configuration:
             // Streamed straight from the views; on a malformed sub-structure the members
             // already written are taken back, so the payload shows only its generic keys.
@@ -181,30 +181,30 @@ public struct JSONRenderer: Sendable {
         case .encrypted, .encryptedFragment:
             if p.type == .encryptedFragment {
                 let f = try p.encryptedFragment()
-                out.append(",\"fragment_number\":"); out.decimal(f.fragmentNumber)
-                out.append(",\"total_fragments\":"); out.decimal(f.totalFragments)
+                out.append(literal: ",\"fragment_number\":"); out.decimal(f.fragmentNumber)
+                out.append(literal: ",\"total_fragments\":"); out.decimal(f.totalFragments)
             }
-            out.append(",\"next_payload\":"); out.decimal(p.nextPayload.rawValue)
-            out.append(",\"decrypted\":"); out.bool(inner.isDecrypted)
+            out.append(literal: ",\"next_payload\":"); out.decimal(p.nextPayload.rawValue)
+            out.append(literal: ",\"decrypted\":"); out.bool(inner.isDecrypted)
             switch inner {
             case .decrypted(let plaintext, let firstType):
-                out.append(",\"payloads\":[")
+                out.append(literal: ",\"payloads\":[")
                 let span = plaintext.span.bytes
                 var it = PayloadIterator(message: span, first: firstType, start: 0, pathPrefix: p.pathName)
                 renderChain(&it, inner: .notAttempted, isInitiator: isInitiator, errors: &errors, into: &out)
                 out.byte(UInt8(ascii: "]"))
             case .failed(let why):
-                out.append(",\"decryption_error\":"); out.jsonString(why)
+                out.append(literal: ",\"decryption_error\":"); out.jsonString(why)
             case .noKeys:
-                out.append(",\"decryption_error\":\"no key for this SA\"")
+                out.append(literal: ",\"decryption_error\":\"no key for this SA\"")
             case .fragmentPending(let received, let total):
-                out.append(",\"fragments_received\":"); out.decimal(received)
-                out.append(",\"fragments_total\":"); out.decimal(total)
+                out.append(literal: ",\"fragments_received\":"); out.decimal(received)
+                out.append(literal: ",\"fragments_total\":"); out.decimal(total)
             case .notAttempted:
                 break
             }
         default:
-            out.append(",\"data\":\""); out.hex(p.body); out.byte(UInt8(ascii: "\""))
+            out.append(literal: ",\"data\":\""); out.hex(p.body); out.byte(UInt8(ascii: "\""))
         }
     }
 }

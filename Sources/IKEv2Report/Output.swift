@@ -19,6 +19,11 @@ public struct OutputBuffer: Sendable {
     @inlinable public mutating func append(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
+    /// A literal, without `String`'s UTF-8 access overhead (an unlabelled string literal
+    /// argument resolves to the `String` overload).
+    @inlinable public mutating func append(literal s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
     @inlinable public mutating func append(_ s: String) {
         var s = s
         s.withUTF8 { bytes.append(contentsOf: $0) }
@@ -179,7 +184,7 @@ public struct OutputBuffer: Sendable {
         jsonString(k)
         bytes.append(UInt8(ascii: ":"))
     }
-    public mutating func bool(_ v: Bool) { v ? append("true") : append("false") }
+    public mutating func bool(_ v: Bool) { v ? append(literal: "true") : append(literal: "false") }
 
     /// Writes everything to a file descriptor and empties the buffer.
     public mutating func flush(to fd: Int32) {

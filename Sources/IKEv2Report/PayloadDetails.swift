@@ -232,7 +232,7 @@ struct JSONDetailSink: DetailSink {
     mutating func name(_ key: StaticString, _ name: String?, number: UInt64) {
         member(key)
         if let name { out.jsonString(name); return }
-        out.append("\"Unknown("); out.decimal(number); out.append(")\"")
+        out.append(literal: "\"Unknown("); out.decimal(number); out.append(literal: ")\"")
     }
     mutating func beginList(_ key: StaticString) { member(key); out.byte(UInt8(ascii: "[")); first = true }
     mutating func listNumber(_ value: UInt64) {
