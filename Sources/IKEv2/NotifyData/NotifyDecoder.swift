@@ -94,7 +94,8 @@ public struct NotifyDecoder: Hashable, Sendable {
         let type = view.notifyType
         let data = view.data
         let n = data.byteCount
-        let path = "N(\(name(of: type)))"
+        // Built only when an error is thrown (a String per notify otherwise: dissect hot path).
+        var path: String { "N(\(name(of: type)))" }
         let protoOffset = view.baseOffset
         let spiOffset = view.baseOffset + 1
         let dataOffset = view.dataOffset
