@@ -85,8 +85,8 @@ struct Engine {
         let spiR = rng.next() | 1
         do {
             keys = try IKESAKeys(initiatorSPI: spiI, responderSPI: spiR, encryption: .aesCBC256,
-                                 integrity: .hmacSHA256_128, skEi: rng.bytes(32), skEr: rng.bytes(32),
-                                 skAi: rng.bytes(32), skAr: rng.bytes(32))
+                                 integrity: .hmacSHA256_128, skEi: rng.wordBytes(32), skEr: rng.wordBytes(32),
+                                 skAi: rng.wordBytes(32), skAr: rng.wordBytes(32))
         } catch {
             throw SynthError("keys: \(error)")
         }
@@ -196,7 +196,7 @@ struct Engine {
     @discardableResult
     mutating func sk(from side: IKESide, exchange: ExchangeType, messageID: UInt32, response: Bool,
                      inner: [IKEPayload]) throws(SynthError) -> Int {
-        let iv = rng.bytes(keys.encryption.ivLength)
+        let iv = rng.wordBytes(keys.encryption.ivLength)
         let bytes: [UInt8]
         do {
             bytes = try IKEEncryptor.encrypt(header: header(from: side, exchange: exchange, messageID: messageID, response: response),
@@ -248,7 +248,7 @@ struct Engine {
     mutating func esp(from side: IKESide) -> Int {
         self[side].espSequence &+= 1
         let seq = UInt32(truncatingIfNeeded: self[side].espSequence)
-        let body = rng.bytes(16 + 16 * rng.int(in: 3...40) + 16)
+        let body = rng.wordBytes(16 + 16 * rng.int(in: 3...40) + 16)
         return emit(from: side, .esp(spi: self[side].espSPI, sequence: seq, body: body), port: 4500)
     }
 
@@ -295,10 +295,10 @@ struct Engine {
         for side in [IKESide.initiator, .responder] {
             let payloads: [IKEPayload] = [
                 IKEPayload(type: .securityAssociation, body: .securityAssociation(Self.ikeProposal())),
-                IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 14, keyExchangeData: rng.bytes(256)))),
-                IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.bytes(32)))),
-                .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.bytes(20))),
-                .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.bytes(20))),
+                IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 14, keyExchangeData: rng.wordBytes(256)))),
+                IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.wordBytes(32)))),
+                .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.wordBytes(20))),
+                .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.wordBytes(20))),
             ]
             _ = try plain(from: side, exchange: .ikeSAInit, messageID: 0, response: side == .responder,
                           responderSPI: side == .initiator ? 0 : keys.responderSPI, payloads: payloads)
@@ -318,7 +318,7 @@ struct Engine {
         responder.claims = responder.claims.filter { offered.contains($0.notifyType) }
         var req: [IKEPayload] = [
             IKEPayload(type: .identificationInitiator, body: .identification(IdentificationPayload(idType: .fqdn, data: Array("peer.example.net".utf8)))),
-            IKEPayload(type: .authentication, body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.bytes(32)))),
+            IKEPayload(type: .authentication, body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.wordBytes(32)))),
         ]
         req += initiator.claims.map { IKEPayload.notify($0) }
         req += [
@@ -328,7 +328,7 @@ struct Engine {
         ]
         var resp: [IKEPayload] = [
             IKEPayload(type: .identificationResponder, body: .identification(IdentificationPayload(idType: .fqdn, data: Array("gw.example.com".utf8)))),
-            IKEPayload(type: .authentication, body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.bytes(32)))),
+            IKEPayload(type: .authentication, body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.wordBytes(32)))),
         ]
         resp += responder.claims.map { IKEPayload.notify($0) }
         resp += [

@@ -118,37 +118,13 @@ import Musl
 import Darwin
 #endif
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, seedable and good enough for test data.
-struct MixedSplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func bytes(_ n: Int) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(n)
-        while out.count < n {
-            var v = next()
-            for _ in 0..<8 where out.count < n {
-                out.append(UInt8(truncatingIfNeeded: v))
-                v >>= 8
-            }
-        }
-        return out
-    }
-}
 
 struct MixedGenerator {
     static let messagesPerSession = 10
     /// Key material and per-session randomness come from a stream derived from the seed and the
     /// session index, so `keyTable` can regenerate keys without building messages.
     let seed: UInt64
-    var rng: MixedSplitMix64
+    var rng: SplitMix64
     /// 2026-01-01T00:00:00Z.
     var time: Int64 = 1_767_225_600 * 1_000_000_000
     var ikeIndex = 0
@@ -158,14 +134,14 @@ struct MixedGenerator {
 
     init(seed: UInt64) {
         self.seed = seed
-        rng = MixedSplitMix64(seed: seed ^ 0x6D69_7865_6463_6170)  // "mixedcap"
+        rng = SplitMix64(seed: seed ^ 0x6D69_7865_6463_6170)  // "mixedcap"
     }
 
     static let gcm = SKEncryptionAlgorithm.aesGCM(bits: 256, tag: 16)
     static let cbc = SKEncryptionAlgorithm.aesCBC256
 
     func sessionKeys(index: Int) throws -> IKESAKeys {
-        var k = MixedSplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: index) &* 0x1000_0000_01B3)
+        var k = SplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: index) &* 0x1000_0000_01B3)
         let spiI = k.next() | 1
         let spiR = k.next() | 1
         let useGCM = index % 2 == 0
@@ -173,8 +149,8 @@ struct MixedGenerator {
         let integ: SKIntegrityAlgorithm = useGCM ? .none : .hmacSHA256_128
         let aLen = integ.keyLength ?? 0
         return try IKESAKeys(initiatorSPI: spiI, responderSPI: spiR, encryption: enc, integrity: integ,
-                             skEi: k.bytes(enc.keyLength), skEr: k.bytes(enc.keyLength),
-                             skAi: k.bytes(aLen), skAr: k.bytes(aLen))
+                             skEi: k.wordBytes(enc.keyLength), skEr: k.wordBytes(enc.keyLength),
+                             skAi: k.wordBytes(aLen), skAr: k.wordBytes(aLen))
     }
 
     mutating func session(index: Int, remaining: Int, writer: CaptureWriter,
@@ -252,17 +228,17 @@ struct MixedGenerator {
         func done() -> Bool { sent >= remaining }
 
         // IKE_SA_INIT (RFC 7296 §1.2).
-        let kePublic = rng.bytes(64)
+        let kePublic = rng.wordBytes(64)
         let offered = useGCM ? Self.gcmFirstProposals : Self.cbcFirstProposals
         let saInitPayloads: [IKEPayload] = [
             IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: offered))),
             IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 19, keyExchangeData: kePublic))),
-            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.bytes(32)))),
-            .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.bytes(20))),
-            .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.bytes(20))),
+            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.wordBytes(32)))),
+            .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.wordBytes(20))),
+            .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.wordBytes(20))),
             .notify(NotifyPayload(type: .ikev2FragmentationSupported)),
             .notify(NotifyPayload(type: .signatureHashAlgorithms, data: [0, 2, 0, 3, 0, 4])),
-            IKEPayload(type: .vendorID, body: .vendorID(OpaquePayload(data: rng.bytes(16)))),
+            IKEPayload(type: .vendorID, body: .vendorID(OpaquePayload(data: rng.wordBytes(16)))),
         ]
         try plain(header(.ikeSAInit, fromInitiator: true, response: false, responderSPI: 0), saInitPayloads, fromInitiator: true)
         if done() { return }
@@ -270,10 +246,10 @@ struct MixedGenerator {
         let chosen = offered[0]
         let saInitResponse: [IKEPayload] = [
             IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: [chosen]))),
-            IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 19, keyExchangeData: rng.bytes(64)))),
-            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.bytes(32)))),
-            .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.bytes(20))),
-            .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.bytes(20))),
+            IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 19, keyExchangeData: rng.wordBytes(64)))),
+            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.wordBytes(32)))),
+            .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.wordBytes(20))),
+            .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.wordBytes(20))),
             .notify(NotifyPayload(type: .ikev2FragmentationSupported)),
         ]
         try plain(header(.ikeSAInit, fromInitiator: false, response: true, responderSPI: keys.responderSPI),
@@ -282,7 +258,7 @@ struct MixedGenerator {
 
         // IKE_AUTH (RFC 7296 §1.2) with a configuration request (§3.15).
         messageID = 1
-        let espSPI = rng.bytes(4)
+        let espSPI = rng.wordBytes(4)
         let childSA = SAPayload(proposals: [
             Proposal(number: 1, protocolID: .esp, spi: espSPI, transforms: [
                 .encryption(.aesGCM16, keyLength: 256), .sequenceNumbers(.noESN),
@@ -305,7 +281,7 @@ struct MixedGenerator {
                        body: .identification(IdentificationPayload(idType: .fqdn, data: idName))),
             .notify(NotifyPayload(type: .initialContact)),
             IKEPayload(type: .authentication,
-                       body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.bytes(32)))),
+                       body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.wordBytes(32)))),
             IKEPayload(type: .configuration, body: .configuration(ConfigurationPayload(cfgType: .request, attributes: [
                 ConfigAttribute(type: .internalIP4Address), ConfigAttribute(type: .internalIP4DNS),
             ]))),
@@ -320,14 +296,14 @@ struct MixedGenerator {
             IKEPayload(type: .identificationResponder,
                        body: .identification(IdentificationPayload(idType: .fqdn, data: Array("gw.vpn.example".utf8)))),
             IKEPayload(type: .authentication,
-                       body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.bytes(32)))),
+                       body: .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: rng.wordBytes(32)))),
             IKEPayload(type: .configuration, body: .configuration(ConfigurationPayload(cfgType: .reply, attributes: [
                 ConfigAttribute(type: .internalIP4Address, value: [10, 99, UInt8(truncatingIfNeeded: index >> 8),
                                                                    UInt8(truncatingIfNeeded: index)]),
                 ConfigAttribute(type: .internalIP4DNS, value: [10, 20, 0, 53]),
             ]))),
             IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: [
-                Proposal(number: 1, protocolID: .esp, spi: rng.bytes(4),
+                Proposal(number: 1, protocolID: .esp, spi: rng.wordBytes(4),
                          transforms: [.encryption(.aesGCM16, keyLength: 256), .sequenceNumbers(.noESN)]),
             ]))),
             IKEPayload(type: .trafficSelectorInitiator, body: .trafficSelectors(tsAny)),
@@ -342,12 +318,12 @@ struct MixedGenerator {
         let rekey: [IKEPayload] = [
             .notify(NotifyPayload(protocolID: .esp, type: NotifyType(rawValue: 16393), spi: espSPI)),  // REKEY_SA
             IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: [
-                Proposal(number: 1, protocolID: .esp, spi: rng.bytes(4), transforms: [
+                Proposal(number: 1, protocolID: .esp, spi: rng.wordBytes(4), transforms: [
                     .encryption(.aesGCM16, keyLength: 256), .keyExchange(.ecp256), .sequenceNumbers(.noESN),
                 ]),
             ]))),
-            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.bytes(32)))),
-            IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 19, keyExchangeData: rng.bytes(64)))),
+            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.wordBytes(32)))),
+            IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 19, keyExchangeData: rng.wordBytes(64)))),
             IKEPayload(type: .trafficSelectorInitiator, body: .trafficSelectors(tsAny)),
             IKEPayload(type: .trafficSelectorResponder, body: .trafficSelectors(tsNet)),
         ]
@@ -387,7 +363,7 @@ struct MixedGenerator {
             s.sourcePort = 4500
             s.destinationPort = 4500
             espSequence &+= 1
-            let body = rng.bytes(8 + 64 + 16)  // IV, ciphertext, ICV
+            let body = rng.wordBytes(8 + 64 + 16)  // IV, ciphertext, ICV
             try writer.writeESPInUDP(spi: 0xc000_0000 | UInt32(truncatingIfNeeded: rng.next() & 0xffff),
                                      sequence: espSequence, body: body, spec: s, timestampNanoseconds: time)
         case 1:

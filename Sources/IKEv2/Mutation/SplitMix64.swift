@@ -27,6 +27,22 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return out
     }
 
+    /// `count` random bytes, eight from each output word (least significant byte first): the
+    /// layout the synthetic-capture generators were built on, kept so their seeds still give the
+    /// same files.
+    public mutating func wordBytes(_ count: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(max(0, count))
+        while out.count < count {
+            var v = next()
+            for _ in 0..<8 where out.count < count {
+                out.append(UInt8(truncatingIfNeeded: v))
+                v >>= 8
+            }
+        }
+        return out
+    }
+
     /// True with probability 1/`n`.
     public mutating func oneIn(_ n: Int) -> Bool { below(n) == 0 }
 }
