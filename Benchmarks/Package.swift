@@ -1,6 +1,6 @@
 // swift-tools-version: 6.2
 // Benchmarks for swift-ikev2, kept out of the main package so its builds do not pay for
-// ordo-one/benchmark. Run from this directory: `swift package benchmark` (see docs/performance.md).
+// ordo-one/benchmark. Run from this directory: `swift package benchmark` (see the README, "Performance").
 import Foundation
 import PackageDescription
 

@@ -12,7 +12,7 @@ public struct FailoverRunInfo: Sendable, Hashable {
     }
 }
 
-/// Renders a `FailoverReport` as one JSON document (schema in `docs/failover.md`). Message IDs,
+/// Renders a `FailoverReport` as one JSON document (schema in the README, "ikev2 failover"). Message IDs,
 /// nonces, deltas, sequence numbers and frames are JSON numbers; SPIs lowercase hex strings.
 public struct FailoverJSONRenderer: Sendable {
     public init() {}
