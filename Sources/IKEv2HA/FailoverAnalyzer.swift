@@ -269,6 +269,11 @@ public final class FailoverAnalyzer {
             case .conflictingResponse(let f):
                 sa.anomaly(.messageIDReuse, frame: m.frame, mid: m.messageID, dir: dir,
                            "second response to Message ID \(m.messageID) differs from frame \(f)")
+            case .outOfWindow(let low, let w) where sa.report.contentHidden:
+                // The peer may have raised the window with SET_WINDOW_SIZE inside SK content we
+                // could not read: not an anomaly until keys show otherwise.
+                sa.timeline(m, .windowUnknown,
+                            "request \(m.messageID) while \(low) is unanswered: beyond a window of \(w), but SET_WINDOW_SIZE may be encrypted (needs keys)")
             case .outOfWindow(let low, let w):
                 sa.anomaly(.outOfWindow, frame: m.frame, mid: m.messageID, dir: dir,
                            "request \(m.messageID) while \(low) is unanswered and the window is \(w) (RFC 7296 §2.3)")

@@ -93,6 +93,9 @@ public struct FailoverTimelineEntry: Hashable, Sendable {
         case resetResponse = "reset-response"
         /// A Message ID 0 INFORMATIONAL whose content is not visible (could be a sync or reset).
         case messageIDZero = "message-id-zero"
+        /// A request beyond the default window while the window size is unknown: SET_WINDOW_SIZE
+        /// travels inside SK payloads that could not be read (RFC 7296 §2.3).
+        case windowUnknown = "window-unknown"
         /// A side's counters were moved by an accepted sync or reset.
         case rebase
         /// The takeover point.

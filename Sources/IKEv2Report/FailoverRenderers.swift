@@ -339,6 +339,7 @@ public struct FailoverTextRenderer: Sendable {
         case .resetRequest: return "RESET req #0 \(e.note)"
         case .resetResponse: return "RESET resp #0 \(e.note)"
         case .messageIDZero: return "#0 \(ex) \(e.note)"
+        case .windowUnknown: return "window? #\(e.messageID.map(String.init) ?? "?") (SET_WINDOW_SIZE may be encrypted)"
         case .rebase: return "rebase: \(e.note)"
         case .espJump: return "ESP jump: \(e.note)"
         case .espRegression: return "ESP regression: \(e.note)"

@@ -135,6 +135,19 @@ struct FailoverScript {
         #expect(near.kinds() == [])
     }
 
+    /// Without keys the window is unknown (SET_WINDOW_SIZE travels encrypted in IKE_AUTH):
+    /// pipelined requests are a timeline note, not an anomaly.
+    @Test func outOfWindowNeedsVisibleContent() {
+        var s = FailoverScript()
+        s.establish([])
+        s.msg(.initiator, response: false, 2, content: .keysMissing)
+        s.msg(.initiator, response: false, 3, content: .keysMissing)
+        s.msg(.responder, response: true, 2, content: .keysMissing)
+        s.msg(.responder, response: true, 3, content: .keysMissing)
+        #expect(!s.kinds().contains(.outOfWindow))
+        #expect(s.sa()?.timeline.contains { $0.kind == .windowUnknown && $0.messageID == 3 } == true)
+    }
+
     @Test func unansweredAndResponseWithoutRequest() {
         var s = FailoverScript()
         s.establish([])
