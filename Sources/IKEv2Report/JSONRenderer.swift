@@ -239,13 +239,8 @@ public enum IKEv1Names {
 public enum IdentityText {
     public static func render(_ type: IDType, _ data: RawSpan) -> String? {
         switch type.rawValue {
-        case 1 where data.byteCount == 4:
-            return data.withUnsafeBytes { b in b.map { String($0) }.joined(separator: ".") }
-        case 5 where data.byteCount == 16:
-            return data.withUnsafeBytes { b in
-                stride(from: 0, to: 16, by: 2).map { String(UInt16(b[$0]) << 8 | UInt16(b[$0 + 1]), radix: 16) }
-                    .joined(separator: ":")
-            }
+        case 1 where data.byteCount == 4, 5 where data.byteCount == 16:
+            return PayloadDetails.addressText(data)
         case 2, 3:
             let printable = data.withUnsafeBytes { b in b.allSatisfy { $0 >= 0x20 && $0 < 0x7f } }
             return printable ? data.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } : nil

@@ -121,3 +121,14 @@ struct DetailSinkTests {
         #expect(out.string == "ab")
     }
 }
+
+@Suite struct IdentityTextTests {
+    @Test func addressIdentities() {
+        let v4: [UInt8] = [192, 0, 2, 10]
+        let v6: [UInt8] = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01]
+        #expect(IdentityText.render(.ipv4Address, v4.span.bytes) == "192.0.2.10")
+        #expect(IdentityText.render(.ipv6Address, v6.span.bytes) == "2001:db8:0:0:0:0:0:1")
+        #expect(IdentityText.render(.ipv4Address, [1, 2, 3].span.bytes) == nil)
+        #expect(IdentityText.render(.fqdn, Array("vpn.example".utf8).span.bytes) == "vpn.example")
+    }
+}
