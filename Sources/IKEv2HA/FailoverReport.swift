@@ -50,8 +50,15 @@ public enum FailoverAnomalyKind: String, Hashable, Sendable, CaseIterable {
     case resetRuleViolation = "reset-rule-violation"
     /// A reset moved a sender's next request ID to or below an ID it already used (`ha-reset.md`).
     case resetReopensMessageIDs = "reset-reopens-message-ids"
-    /// An ESP sequence number at or below one already seen on that SPI (RFC 4303 §3.4.3: replay).
+    /// An ESP/AH sequence number below the receiver's anti-replay window (RFC 4303 §3.4.3): the
+    /// sender reused or restarted its counter. Reordering inside the window is not one.
     case espSequenceRegression = "esp-sequence-regression"
+    /// An ESP/AH sequence number seen before on that SPI, inside the window (RFC 4303 §3.4.3: the
+    /// receiver drops it as a duplicate; a network or capture duplicate, not a counter restart).
+    case espDuplicate = "esp-duplicate"
+    /// A sync request answered with no IKEV2_MESSAGE_ID_SYNC (empty or error response), or not
+    /// answered at all: the peer does not support RFC 6311 sync (RFC 6311 §5, §5.1).
+    case syncNotSupportedByPeer = "sync-not-supported-by-peer"
     /// A forward ESP sequence jump that RFC 6311 §5.2 does not explain.
     case espUnexplainedJump = "esp-unexplained-jump"
     /// SK present but no key for this IKE SA (reported once per SA).
