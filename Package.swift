@@ -37,7 +37,7 @@ let package = Package(
         // Debian's OpenSSL libcrypto, for 3DES-CBC only (swift-crypto has no DES).
         .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Message-ID window model, RFC 6311 sync and reset procedures, failover analysis.
-        .target(name: "IKEv2HA", dependencies: ["IKEv2", "IKEv2Crypto"], swiftSettings: lifetimes),
+        .target(name: "IKEv2HA", dependencies: ["IKEv2"]),
         // libpcap.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         // Capture files -> frames -> datagrams -> IKE bytes with context; writing pcap.

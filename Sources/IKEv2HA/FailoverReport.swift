@@ -1,7 +1,8 @@
 import IKEv2
 
 // The output of `FailoverAnalyzer`: per IKE SA what happened around a failover and what went
-// wrong. Plain values; `IKEv2Report` renders them as text or JSON.
+// wrong, as facts (kinds, frames, values). No English here: `IKEv2Report` words the facts and
+// writes the verdict.
 
 /// A message direction in terms of the original IKE initiator (RFC 7296 §2.2).
 public enum FailoverDirection: String, Hashable, Sendable {
@@ -42,13 +43,13 @@ public enum FailoverAnomalyKind: String, Hashable, Sendable, CaseIterable {
     case syncReplayed = "sync-replayed"
     /// Any other RFC 6311 rule broken (exchange, Message ID, contents, response maxima, one sync per failover).
     case syncRuleViolation = "sync-rule-violation"
-    /// IKEV2_MESSAGE_ID_RESET on an SA that did not negotiate it (`ha-reset.md`).
+    /// IKEV2_MESSAGE_ID_RESET on an SA that did not negotiate it (docs/reset-extension.md §2).
     case resetWithoutSupport = "reset-without-support"
-    /// The reset response's nonce is not the request's (`ha-reset.md`).
+    /// The reset response's nonce is not the request's (docs/reset-extension.md §2).
     case resetNonceMismatch = "reset-nonce-mismatch"
     /// Any other reset rule broken (contents, values not swapped, base range, one per failover).
     case resetRuleViolation = "reset-rule-violation"
-    /// A reset moved a sender's next request ID to or below an ID it already used (`ha-reset.md`).
+    /// A reset moved a sender's next request ID to or below an ID it already used (docs/reset-extension.md §2).
     case resetReopensMessageIDs = "reset-reopens-message-ids"
     /// An ESP/AH sequence number below the receiver's anti-replay window (RFC 4303 §3.4.3): the
     /// sender reused or restarted its counter. Reordering inside the window is not one.
@@ -67,6 +68,37 @@ public enum FailoverAnomalyKind: String, Hashable, Sendable, CaseIterable {
     case decryptionFailed = "decryption-failed"
 }
 
+/// What an anomaly or a timeline entry is about, with its values.
+public enum FailoverFact: Hashable, Sendable {
+    /// A request Message ID used again with other bytes (RFC 7296 §2.2).
+    case messageIDReuse(firstFrame: Int)
+    /// A second, different response to an answered request.
+    case conflictingResponse(firstFrame: Int)
+    /// A new request ID below one the sender already used.
+    case regression(highestUsed: UInt32)
+    /// A request while `lowestOutstanding` is unanswered and the window is `window` (RFC 7296 §2.3).
+    case outOfWindow(lowestOutstanding: UInt32, window: UInt32)
+    /// The same, while the window is not known (SET_WINDOW_SIZE may be hidden or before the capture).
+    case windowUnknown(lowestOutstanding: UInt32, window: UInt32)
+    case unmatchedResponse
+    case windowShrink(from: UInt32, to: UInt32)
+    case messageIDExhausted
+    /// A request of `side` with no response by the end of the capture.
+    case unanswered(IKESide)
+    case keysMissing
+    case decryptionFailed(String)
+    /// A rule of RFC 6311 or of the reset extension.
+    case rule(HAFinding)
+    /// A sequence number below the anti-replay window (RFC 4303 §3.4.3).
+    case sequenceBelowWindow(spi: UInt32, sequence: UInt64, highest: UInt64, window: UInt64)
+    /// A sequence number seen before, inside the window, with the same bytes.
+    case sequenceDuplicate(spi: UInt32, sequence: UInt64)
+    /// A sequence number seen before, inside the window, with other bytes: the sender reused it.
+    case sequenceReused(spi: UInt32, sequence: UInt64, firstFrame: Int)
+    /// A forward sequence jump and how it is explained.
+    case sequenceJump(spi: UInt32, from: UInt64, to: UInt64, explanation: FailoverESPJumpExplanation)
+}
+
 /// One anomaly.
 public struct FailoverAnomaly: Hashable, Sendable {
     public var kind: FailoverAnomalyKind
@@ -74,15 +106,45 @@ public struct FailoverAnomaly: Hashable, Sendable {
     /// The Message ID concerned (nil for ESP anomalies).
     public var messageID: UInt32?
     public var direction: FailoverDirection?
-    public var detail: String
+    public var fact: FailoverFact
 
-    public init(kind: FailoverAnomalyKind, frame: Int, messageID: UInt32?, direction: FailoverDirection?, detail: String) {
+    public init(kind: FailoverAnomalyKind, frame: Int, messageID: UInt32?, direction: FailoverDirection?, fact: FailoverFact) {
         self.kind = kind
         self.frame = frame
         self.messageID = messageID
         self.direction = direction
-        self.detail = detail
+        self.fact = fact
     }
+}
+
+/// The facts behind a timeline entry.
+public enum FailoverTimelineDetail: Hashable, Sendable {
+    case none
+    /// A request carrying IPSEC_REPLAY_COUNTER_SYNC alone (RFC 6311 §5 case 2).
+    case replayDelta(UInt64)
+    case answers(requestFrame: Int)
+    /// Identical bytes to an earlier frame (RFC 7296 §2.1).
+    case repeats(originalFrame: Int)
+    /// Same Message ID, other bytes that cannot decide (fragments without keys, RFC 7383 §2.5.3).
+    case unverifiedRepeat(originalFrame: Int)
+    case retriedInitialExchange(previousFrame: Int)
+    case skipped(expected: UInt32)
+    case windowChanged(side: IKESide, from: UInt32, to: UInt32)
+    case windowUnknown(lowestOutstanding: UInt32, window: UInt32)
+    /// A Message ID 0 INFORMATIONAL whose content is hidden.
+    case hiddenMessageIDZero
+    case counterRequest(CounterExchangeKind, MessageIDSyncData, replayDelta: UInt64?)
+    case counterResponse(CounterExchangeKind, MessageIDSyncData, nonceEchoed: Bool)
+    case counterRefused(CounterExchangeKind, PeerRefusal)
+    /// A side's next request ID moved by an accepted exchange.
+    case rebase(side: IKESide, from: UInt32, to: UInt32)
+    /// A failover event and its evidence.
+    case takeover([TakeoverEvidence])
+    /// A message from before the capture started (the capture began mid-SA).
+    case history
+    /// A CREATE_CHILD_SA that rekeys this IKE SA into the new SPIs (RFC 7296 §1.3.2).
+    case rekey(initiatorSPI: UInt64, responderSPI: UInt64)
+    case fact(FailoverFact)
 }
 
 /// One line of an SA's timeline.
@@ -92,6 +154,8 @@ public struct FailoverTimelineEntry: Hashable, Sendable {
         case response
         case retransmittedRequest = "retransmitted-request"
         case retransmittedResponse = "retransmitted-response"
+        /// Same Message ID and other bytes that cannot be compared: retransmission or reuse, unverified.
+        case unverifiedRetransmission = "unverified-retransmission"
         /// Request IDs were skipped before this request.
         case gap
         case syncRequest = "sync-request"
@@ -100,19 +164,24 @@ public struct FailoverTimelineEntry: Hashable, Sendable {
         case resetResponse = "reset-response"
         /// A Message ID 0 INFORMATIONAL whose content is not visible (could be a sync or reset).
         case messageIDZero = "message-id-zero"
-        /// A request beyond the default window while the window size is unknown: SET_WINDOW_SIZE
-        /// travels inside SK payloads that could not be read (RFC 7296 §2.3).
+        /// A request beyond the default window while the window size is unknown (RFC 7296 §2.3).
         case windowUnknown = "window-unknown"
         /// A side's counters were moved by an accepted sync or reset.
         case rebase
-        /// The takeover point.
+        /// A failover event (takeover point).
         case takeover
-        /// A later change of a side's link/IP identity.
+        /// A later failover event of the same SA (kept for the JSON vocabulary).
         case identityChange = "identity-change"
-        /// An ESP sequence jump (explained or not).
+        /// An ESP/AH sequence jump (explained or not).
         case espJump = "esp-jump"
-        /// An ESP sequence regression.
+        /// An ESP/AH sequence regression below the window.
         case espRegression = "esp-regression"
+        /// An ESP/AH duplicate inside the window.
+        case espDuplicate = "esp-duplicate"
+        /// A message from before the capture began.
+        case history
+        /// The IKE SA is rekeyed (RFC 7296 §1.3.2).
+        case rekey
     }
 
     public var frame: Int
@@ -120,33 +189,33 @@ public struct FailoverTimelineEntry: Hashable, Sendable {
     public var kind: Kind
     public var direction: FailoverDirection?
     public var messageID: UInt32?
-    /// The exchange name, e.g. `INFORMATIONAL`.
-    public var exchange: String?
-    public var note: String
+    /// The exchange type, for IKE messages.
+    public var exchange: ExchangeType?
+    public var detail: FailoverTimelineDetail
 
     public init(frame: Int, timeNanos: Int64, kind: Kind, direction: FailoverDirection?, messageID: UInt32?,
-                exchange: String?, note: String) {
+                exchange: ExchangeType?, detail: FailoverTimelineDetail) {
         self.frame = frame
         self.timeNanos = timeNanos
         self.kind = kind
         self.direction = direction
         self.messageID = messageID
         self.exchange = exchange
-        self.note = note
+        self.detail = detail
     }
 }
 
-/// The takeover point of an SA: where the gateway side changed identity, or the first
-/// sync/reset request, whichever comes first.
+/// The takeover point of an SA: its first failover event.
 public struct FailoverTakeover: Hashable, Sendable {
     public var frame: Int
     /// The side that took over (the cluster side).
     public var side: IKESide
-    public var reason: String
-    public init(frame: Int, side: IKESide, reason: String) {
+    /// What shows it, in capture order.
+    public var evidence: [TakeoverEvidence]
+    public init(frame: Int, side: IKESide, evidence: [TakeoverEvidence]) {
         self.frame = frame
         self.side = side
-        self.reason = reason
+        self.evidence = evidence
     }
 }
 
@@ -161,8 +230,9 @@ public struct FailoverCounterValues: Hashable, Sendable {
     }
 }
 
-/// One RFC 6311 Message ID sync exchange (or a reset exchange, `ha-reset.md`).
+/// One counter exchange: an RFC 6311 Message ID sync or a reset (docs/reset-extension.md).
 public struct FailoverCounterExchange: Hashable, Sendable {
+    public var kind: CounterExchangeKind
     public var requestFrame: Int
     public var responseFrame: Int?
     /// The side that sent the request (the cluster side).
@@ -173,20 +243,27 @@ public struct FailoverCounterExchange: Hashable, Sendable {
     /// (P2, M2) for a sync; the swapped values for a reset; nil without (readable) response.
     public var response: FailoverCounterValues?
     public var nonceEchoed: Bool?
-    /// Sync: P2 ≥ max(P1, peer's highest seen request + 1), M2 ≥ max(M1, requester's highest + 1)
-    /// (RFC 6311 §5.1). Reset: the values are the request's swapped.
+    /// Sync: the RFC 6311 §5.1 maxima hold; reset: the values are the request's swapped.
     public var obeysRules: Bool?
-    /// Whether the first later request of the requester / of the peer used the new values.
+    /// Whether the first later request of the requester / of the peer used the agreed values.
     public var requesterUsesNewValues: Bool?
     public var peerUsesNewValues: Bool?
     /// IPSEC_REPLAY_COUNTER_SYNC delta in the request (sync only).
     public var replayDelta: UInt64?
-    /// Reset only: the peer answered with an empty response (refusal).
-    public var refused: Bool
+    /// How the peer showed that it does not support (or refuses) the exchange.
+    public var refusal: PeerRefusal?
+    /// Reset only: the peer answered with an empty response (the extension's refusal).
+    public var refused: Bool { kind == .reset && refusal != nil }
+    /// The failover event (index into `FailoverSAReport.events`) it belongs to.
+    public var event: Int?
+    /// The exchange moved both sides' counters (answered, nonce echoed, placed to act).
     public var valid: Bool
-    public var problems: [String]
+    /// The rules it broke.
+    public var problems: [HAFinding]
 
-    public init(requestFrame: Int, requester: IKESide, nonce: UInt32, request: FailoverCounterValues) {
+    public init(kind: CounterExchangeKind, requestFrame: Int, requester: IKESide, nonce: UInt32,
+                request: FailoverCounterValues) {
+        self.kind = kind
         self.requestFrame = requestFrame
         self.requester = requester
         self.nonce = nonce
@@ -198,39 +275,43 @@ public struct FailoverCounterExchange: Hashable, Sendable {
         self.requesterUsesNewValues = nil
         self.peerUsesNewValues = nil
         self.replayDelta = nil
-        self.refused = false
+        self.refusal = nil
+        self.event = nil
         self.valid = false
         self.problems = []
     }
 }
 
-/// How an ESP jump was explained.
+/// How an ESP/AH jump was explained.
 public enum FailoverESPJumpExplanation: String, Hashable, Sendable {
     /// The cluster's own forward jump after takeover (RFC 6311 §5.2).
     case clusterForwardJump = "cluster-forward-jump"
-    /// The peer advanced by exactly the IPSEC_REPLAY_COUNTER_SYNC delta (RFC 6311 §5.2, §6.4).
+    /// The peer advanced by the IPSEC_REPLAY_COUNTER_SYNC delta (RFC 6311 §5.2, §6.4).
     case peerReplayCounterDelta = "peer-replay-counter-delta"
-    /// Possibly a replay-counter sync that is not visible without keys.
+    /// Possibly a replay-counter sync or takeover that is not visible without keys.
     case unverifiedNeedsKeys = "unverified-needs-keys"
     /// Not explained: an anomaly.
     case unexplained
 }
 
-/// A forward jump in an ESP SPI's sequence numbers.
+/// A forward jump in an SPI's sequence numbers.
 public struct FailoverESPJump: Hashable, Sendable {
     public var frame: Int
-    public var from: UInt32
-    public var to: UInt32
+    public var from: UInt64
+    public var to: UInt64
     public var explanation: FailoverESPJumpExplanation
-    public init(frame: Int, from: UInt32, to: UInt32, explanation: FailoverESPJumpExplanation) {
+    /// The failover event that explains it (cluster jump) or the sync request frame (delta).
+    public var explainedBy: Int?
+    public init(frame: Int, from: UInt64, to: UInt64, explanation: FailoverESPJumpExplanation, explainedBy: Int? = nil) {
         self.frame = frame
         self.from = from
         self.to = to
         self.explanation = explanation
+        self.explainedBy = explainedBy
     }
 }
 
-/// The sequence numbers of one ESP SPI of an SA.
+/// The sequence numbers of one ESP or AH SPI of an SA.
 public struct FailoverESPSummary: Hashable, Sendable {
     /// How the SPI was tied to the IKE SA.
     public enum Association: String, Hashable, Sendable {
@@ -241,31 +322,69 @@ public struct FailoverESPSummary: Hashable, Sendable {
     }
 
     public var spi: UInt32
+    /// ESP (50) or AH (51).
+    public var ipProtocol: UInt8
     /// The sending side, when known.
     public var direction: FailoverDirection?
     public var association: Association
+    /// ESN as negotiated in the Child SA's transforms; nil when not seen.
+    public var extendedSequenceNumbers: Bool?
     public var packets: Int
     public var firstFrame: Int
     /// Before the takeover (or all packets when there is none).
-    public var firstSequenceBefore: UInt32?
-    public var lastSequenceBefore: UInt32?
+    public var firstSequenceBefore: UInt64?
+    public var lastSequenceBefore: UInt64?
     public var lastFrameBefore: Int?
     /// At or after the takeover.
-    public var firstSequenceAfter: UInt32?
+    public var firstSequenceAfter: UInt64?
     public var firstFrameAfter: Int?
-    public var lastSequenceAfter: UInt32?
+    public var lastSequenceAfter: UInt64?
     public var jumps: [FailoverESPJump]
+    /// Packets below the anti-replay window.
     public var regressions: Int
+    /// Packets seen twice inside the window.
+    public var duplicates: Int
+    /// Packets that arrived out of order inside the window.
+    public var reordered: Int
 
-    public init(spi: UInt32, direction: FailoverDirection?, association: Association, firstFrame: Int) {
+    public init(spi: UInt32, ipProtocol: UInt8 = 50, direction: FailoverDirection?, association: Association, firstFrame: Int) {
         self.spi = spi
+        self.ipProtocol = ipProtocol
         self.direction = direction
         self.association = association
         self.packets = 0
         self.firstFrame = firstFrame
         self.jumps = []
         self.regressions = 0
+        self.duplicates = 0
+        self.reordered = 0
     }
+}
+
+/// One failover event of an SA with what happened in it.
+public struct FailoverEvent: Hashable, Sendable {
+    public var side: IKESide
+    public var frame: Int
+    public var timeNanos: Int64
+    public var evidence: [TakeoverEvidence]
+    /// Indexes into the SA report's `syncs` and `resets` of the exchanges of this event.
+    public var syncs: [Int]
+    public var resets: [Int]
+}
+
+/// How this IKE SA relates to others: rekeys (RFC 7296 §1.3.2) and re-establishment.
+public struct FailoverLineage: Hashable, Sendable {
+    /// The SA this one was rekeyed from (its SPIs), when seen.
+    public var rekeyedFrom: [UInt64]?
+    /// The SA this one was rekeyed into.
+    public var rekeyedInto: [UInt64]?
+    /// The frame of the CREATE_CHILD_SA that rekeyed this SA into another, when the new SPIs are not
+    /// visible (no keys): the link is unknown.
+    public var rekeyLinkUnknownFrame: Int?
+    /// An earlier SA on the same addresses whose recovery failed, and that this SA (a new
+    /// IKE_SA_INIT) replaces.
+    public var replaces: [UInt64]?
+    public init() {}
 }
 
 /// The analysis of one IKE SA.
@@ -277,9 +396,14 @@ public struct FailoverSAReport: Hashable, Sendable {
     public var messages: Int
     /// Negotiated HA capabilities; nil when unknown (IKE_AUTH not seen or not decrypted).
     public var capabilities: Set<HACapability>?
+    /// Whether capabilities were inherited from the SA this one was rekeyed from.
+    public var capabilitiesInherited: Bool
     /// Why capabilities are unknown (nil when known).
-    public var capabilitiesUnknownReason: String?
+    public var capabilitiesUnknown: CapabilitiesUnknown?
+    /// The first failover event.
     public var takeover: FailoverTakeover?
+    /// Every failover event, in order (failover, failback, ...).
+    public var events: [FailoverEvent]
     public var syncs: [FailoverCounterExchange]
     public var resets: [FailoverCounterExchange]
     public var esp: [FailoverESPSummary]
@@ -290,10 +414,20 @@ public struct FailoverSAReport: Hashable, Sendable {
     public var anomaliesDropped: Int
     /// Whether some SK content of this SA was not visible (keys missing or undecryptable).
     public var contentHidden: Bool
+    /// Whether the capture began after this SA was set up.
+    public var startedBeforeCapture: Bool
     /// Next request IDs at the end of the capture, per side.
     public var nextRequestID: [IKESide: UInt32]
-    /// A one-paragraph verdict.
-    public var verdict: String
+    public var lineage: FailoverLineage
+    /// Anomalies per kind for this SA (all, including dropped ones).
+    public var anomalyCounts: [FailoverAnomalyKind: Int]
+
+    /// Why the capabilities are unknown.
+    public enum CapabilitiesUnknown: String, Hashable, Sendable {
+        case notInCapture = "ike-auth-not-in-capture"
+        case encrypted = "ike-auth-encrypted"
+        case oneSide = "ike-auth-one-side"
+    }
 
     public init(initiatorSPI: UInt64, responderSPI: UInt64) {
         self.initiatorSPI = initiatorSPI
@@ -302,8 +436,10 @@ public struct FailoverSAReport: Hashable, Sendable {
         lastFrame = 0
         messages = 0
         capabilities = nil
-        capabilitiesUnknownReason = nil
+        capabilitiesInherited = false
+        capabilitiesUnknown = nil
         takeover = nil
+        events = []
         syncs = []
         resets = []
         esp = []
@@ -312,8 +448,10 @@ public struct FailoverSAReport: Hashable, Sendable {
         timelineDropped = 0
         anomaliesDropped = 0
         contentHidden = false
+        startedBeforeCapture = false
         nextRequestID = [:]
-        verdict = ""
+        lineage = FailoverLineage()
+        anomalyCounts = [:]
     }
 }
 
@@ -348,17 +486,5 @@ public struct FailoverReport: Hashable, Sendable {
     public init(sas: [FailoverSAReport], summary: FailoverSummary) {
         self.sas = sas
         self.summary = summary
-    }
-}
-
-extension HACapability {
-    /// The name used in reports: `message-id-sync` (16420), `replay-counter-sync` (16421),
-    /// `message-id-reset` (private use, `ha-reset.md`).
-    public var reportName: String {
-        switch self {
-        case .messageIDSync: "message-id-sync"
-        case .replayCounterSync: "replay-counter-sync"
-        case .messageIDReset: "message-id-reset"
-        }
     }
 }

@@ -1,6 +1,6 @@
 import IKEv2
 
-// The project's private-use Message-ID reset extension (`ha-reset.md`): the new active member
+// The project's private-use Message-ID reset extension (docs/reset-extension.md): the new active member
 // tells the peer to restart Message IDs at random bases; the peer adopts them. Simpler than
 // RFC 6311 sync, but it can re-open Message IDs already used in the same IKE SA (the reason
 // RFC 6311 only moves counters forward), so analyzers must flag the risk.
@@ -14,8 +14,8 @@ import IKEv2
 /// switch member.handleResponse(response) { case .accepted(let c): ...; case .refused: /* delete IKE SA */ ... }
 /// ```
 public struct MessageIDResetRequester: Hashable, Sendable {
-    /// The range random bases are drawn from: [2^16, 2^31) (`ha-reset.md`).
-    public static let baseRange: Range<UInt32> = 65536..<2_147_483_648
+    /// The range random bases are drawn from: [2^16, 2^31) (docs/reset-extension.md).
+    public static let baseRange: Range<UInt32> = HARules.resetBaseRange
 
     public enum Phase: Hashable, Sendable {
         case idle
@@ -58,11 +58,12 @@ public struct MessageIDResetRequester: Hashable, Sendable {
         guard response.nonce == request.nonce else {
             return .droppedNonceMismatch(expected: request.nonce, received: response.nonce)
         }
-        guard response.expectedSend == request.expectedRecv, response.expectedRecv == request.expectedSend else {
+        guard HARules.checkResponse(.reset, request: request, response: response, requesterNext: nil, peerNext: nil).isEmpty else {
             return .droppedValuesMismatch(expectedSend: request.expectedRecv, expectedRecv: request.expectedSend,
                                           received: response)
         }
-        counters = MessageIDCounters(nextSend: request.expectedSend, nextExpected: request.expectedRecv)
+        let agreed = HARules.agreedNextRequestIDs(.reset, request: request, response: response)
+        counters = MessageIDCounters(nextSend: agreed.requester, nextExpected: agreed.peer)
         phase = .accepted(request: request)
         return .accepted(counters)
     }
@@ -76,15 +77,14 @@ public struct MessageIDResetRequester: Hashable, Sendable {
     /// Whether moving a sender's next request ID to `newBase` re-opens Message IDs it already
     /// used in this IKE SA (`highestUsed` is the highest it sent; nil when none).
     public static func reopensUsedIDs(newBase: UInt32, highestUsed: UInt32?) -> Bool {
-        guard let highestUsed else { return false }
-        return newBase <= highestUsed
+        HARules.reopensUsedIDs(next: newBase, highestUsed: highestUsed)
     }
 }
 
 /// What the requester did with a reset response.
 public enum ResetResponseOutcome: Hashable, Sendable {
     case accepted(MessageIDCounters)
-    /// Empty response: the peer refused; delete the IKE SA (`ha-reset.md`).
+    /// Empty response: the peer refused; delete the IKE SA (docs/reset-extension.md).
     case refused
     case droppedNonceMismatch(expected: UInt32, received: UInt32)
     /// The response does not carry the request's values swapped.
@@ -110,9 +110,9 @@ public struct MessageIDResetResponder: Hashable, Sendable {
         guard negotiated else { return .refuse }
         let abandoned = outstandingRequests
         outstandingRequests = []
-        counters = MessageIDCounters(nextSend: request.expectedRecv, nextExpected: request.expectedSend)
-        return .respond(MessageIDSyncData(nonce: request.nonce, expectedSend: request.expectedRecv,
-                                          expectedRecv: request.expectedSend), abandoned: abandoned)
+        let answer = HARules.resetResponse(to: request)
+        counters = MessageIDCounters(nextSend: answer.expectedSend, nextExpected: answer.expectedRecv)
+        return .respond(answer, abandoned: abandoned)
     }
 }
 

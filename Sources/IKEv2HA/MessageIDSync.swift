@@ -40,10 +40,10 @@ public struct MessageIDSyncRequester: Hashable, Sendable {
     /// `nextExpected`) + `receiveMargin` (any higher value is allowed).
     public static func requestValues(replicated: MessageIDCounters, margin: UInt32,
                                      receiveMargin: UInt32 = 0) throws(HAError) -> (m1: UInt32, p1: UInt32) {
-        let (m1, o1) = replicated.nextSend.addingReportingOverflow(margin)
-        let (p1, o2) = replicated.nextExpected.addingReportingOverflow(receiveMargin)
-        guard !o1, !o2 else { throw .messageIDSpaceExhausted }
-        return (m1, p1)
+        let base = try HARules.syncRequest(replicated: replicated, margin: margin, nonce: 0)
+        let (p1, overflow) = base.expectedRecv.addingReportingOverflow(receiveMargin)
+        guard !overflow else { throw .messageIDSpaceExhausted }
+        return (base.expectedSend, p1)
     }
 
     /// Makes the sync request's data and waits for its response.
@@ -71,8 +71,8 @@ public struct MessageIDSyncRequester: Hashable, Sendable {
         guard response.nonce == request.nonce else {
             return .droppedNonceMismatch(expected: request.nonce, received: response.nonce)
         }
-        counters = MessageIDCounters(nextSend: max(response.expectedRecv, request.expectedSend),
-                                     nextExpected: response.expectedSend)
+        let agreed = HARules.agreedNextRequestIDs(.sync, request: request, response: response)
+        counters = MessageIDCounters(nextSend: agreed.requester, nextExpected: agreed.peer)
         phase = .synchronized(request: request, response: response)
         return .accepted(counters)
     }
@@ -124,9 +124,10 @@ public struct MessageIDSyncResponder: Hashable, Sendable {
     }
 
     /// The response values (P2, M2) for a request (M1, P1) given the peer's counters (§5.1):
-    /// P2 = max(P1, highest own request + 1), M2 = max(M1, highest received from the cluster + 1).
+    /// `HARules.syncResponse(to:peer:)`.
     public static func responseValues(request: MessageIDSyncData, own: MessageIDCounters) -> (p2: UInt32, m2: UInt32) {
-        (max(request.expectedRecv, own.nextSend), max(request.expectedSend, own.nextExpected))
+        let r = HARules.syncResponse(to: request, peer: own)
+        return (r.expectedSend, r.expectedRecv)
     }
 
     /// The threshold M1 must exceed, or nil when nothing was seen yet.
@@ -145,16 +146,15 @@ public struct MessageIDSyncResponder: Hashable, Sendable {
     /// requests (§9), adopts next own request = P2 and next expected = M2, and answers with the
     /// nonce echoed.
     public mutating func handleRequest(_ request: MessageIDSyncData) -> SyncRequestOutcome {
-        if let seen = highestSeen, request.expectedSend <= seen {
+        if let seen = highestSeen, HARules.isReplayed(m1: request.expectedSend, highestSeen: seen) {
             return .droppedReplay(m1: request.expectedSend, highestSeen: seen)
         }
-        let (p2, m2) = Self.responseValues(request: request, own: counters)
+        let answer = HARules.syncResponse(to: request, peer: counters)
         let abandoned = outstandingRequests
         outstandingRequests = []
-        counters = MessageIDCounters(nextSend: p2, nextExpected: m2)
+        counters = MessageIDCounters(nextSend: answer.expectedSend, nextExpected: answer.expectedRecv)
         highestSyncM1 = max(highestSyncM1 ?? 0, request.expectedSend)
-        return .respond(MessageIDSyncData(nonce: request.nonce, expectedSend: p2, expectedRecv: m2),
-                        abandoned: abandoned)
+        return .respond(answer, abandoned: abandoned)
     }
 
     /// Records one of the peer's own requests being sent (advances `nextSend`).

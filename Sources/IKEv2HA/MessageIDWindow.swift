@@ -8,7 +8,7 @@ import IKEv2
 public enum CounterSyncKind: String, Hashable, Sendable {
     /// IKEV2_MESSAGE_ID_SYNC (RFC 6311 §5.1).
     case messageIDSync
-    /// IKEV2_MESSAGE_ID_RESET (`ha-reset.md`).
+    /// IKEV2_MESSAGE_ID_RESET (docs/reset-extension.md).
     case messageIDReset
 }
 
@@ -34,11 +34,16 @@ public struct ObservedMessage: Hashable, Sendable {
     /// counter-sync exchange (RFC 6311 §5; it cannot be told from a responder's first ordinary
     /// request at Message ID 0 without the content).
     public var contentVisible: Bool
+    /// Whether `digest` covers the whole message content, so that a different digest proves
+    /// different content. False for one fragment of a message seen without keys: a
+    /// retransmission may be fragmented differently (RFC 7383 §2.5.3), so bytes cannot decide.
+    public var digestComparable: Bool
 
     public init(sender: IKESide, isResponse: Bool, messageID: UInt32, exchange: ExchangeType, digest: [UInt8],
                 frame: Int, counterSync: CounterSyncKind? = nil, announcedWindowSize: UInt32? = nil,
-                contentVisible: Bool = false) {
+                contentVisible: Bool = false, digestComparable: Bool = true) {
         self.contentVisible = contentVisible
+        self.digestComparable = digestComparable
         self.sender = sender
         self.isResponse = isResponse
         self.messageID = messageID
@@ -69,6 +74,14 @@ public struct MessageIDEvent: Hashable, Sendable {
         case windowSizeChanged(from: UInt32, to: UInt32)
         /// A counter rebase after a sync or reset (analyzer-driven).
         case rebased(from: UInt32, to: UInt32)
+        /// Same Message ID as an earlier message, other bytes, but the bytes cannot decide (a
+        /// fragment seen without keys, RFC 7383 §2.5.3): a retransmission or a reuse, unverified.
+        case unverifiedRetransmission(originalFrame: Int)
+        /// A request below the first one seen from its sender when the capture started in the
+        /// middle of the IKE SA: earlier IDs are unknown, not missing.
+        case earlierHistory
+        /// A response to a request from before the capture started (no anomaly).
+        case historyResponse
 
         // Anomalies:
         /// Same request Message ID as an earlier request, different bytes (RFC 7296 §2.2).
@@ -86,7 +99,7 @@ public struct MessageIDEvent: Hashable, Sendable {
         /// SET_WINDOW_SIZE lower than before (RFC 7296 §2.3: it can only grow).
         case windowShrink(from: UInt32, to: UInt32)
         /// A rebase moved the next request ID to or below an ID already used by that sender:
-        /// those IDs can be used again (`ha-reset.md`).
+        /// those IDs can be used again (docs/reset-extension.md).
         case rebaseReopensIDs(highestUsed: UInt32)
         /// More than one request in the sender's window would exceed 32 bits.
         case messageIDSpaceExhausted
@@ -109,7 +122,8 @@ public struct MessageIDEvent: Hashable, Sendable {
     public var isAnomaly: Bool {
         switch kind {
         case .request, .retransmittedRequest, .initialExchangeRetry, .response, .retransmittedResponse,
-             .counterSyncMessage, .windowSizeChanged, .rebased:
+             .counterSyncMessage, .windowSizeChanged, .rebased, .unverifiedRetransmission, .earlierHistory,
+             .historyResponse:
             return false
         default:
             return true
@@ -130,10 +144,16 @@ public struct SideMessageIDState: Hashable, Sendable {
     public internal(set) var outstanding: [UInt32: Int] = [:]
     /// IDs skipped by a gap, not seen yet.
     public internal(set) var missing: Set<UInt32> = []
+    /// The first request ID seen from this side.
+    public internal(set) var firstRequestID: UInt32?
+    /// Whether the window of this side is known: its peer announced SET_WINDOW_SIZE, or the
+    /// whole IKE SA setup was visible (so the default of 1 holds until announced, RFC 7296 §2.3).
+    public internal(set) var windowKnown = false
 
     struct Record: Hashable, Sendable {
         var digest: [UInt8]
         var frame: Int
+        var comparable: Bool = true
     }
     var requests: [UInt32: Record] = [:]
     var responses: [UInt32: Record] = [:]
@@ -155,8 +175,19 @@ public struct MessageIDWindowModel: Hashable, Sendable {
     public var maxRecords = 16_384
     /// Largest gap whose IDs are remembered as missing.
     public var maxTrackedGap: UInt32 = 256
+    /// Whether the IKE SA's first exchange (IKE_SA_INIT) is in the capture. Until it is, the
+    /// capture started in the middle of the SA: IDs below the first one seen are history.
+    public private(set) var startedInCapture = false
 
     public init() {}
+
+    /// The whole setup (IKE_SA_INIT and readable IKE_AUTH) was seen: without SET_WINDOW_SIZE
+    /// both windows are the default 1 (RFC 7296 §2.3).
+    public mutating func setupSeen() {
+        guard startedInCapture else { return }
+        initiator.windowKnown = true
+        responder.windowKnown = true
+    }
 
     public subscript(side: IKESide) -> SideMessageIDState {
         get { side == .initiator ? initiator : responder }
@@ -182,7 +213,9 @@ public struct MessageIDWindowModel: Hashable, Sendable {
             } else if n < old {
                 emit(.windowShrink(from: old, to: n), peer)
             }
+            self[peer].windowKnown = true
         }
+        if m.exchange == .ikeSAInit && m.messageID == 0 && !m.isResponse { startedInCapture = true }
         if m.messageID == 0 && (m.counterSync != nil || (m.exchange == .informational && !m.contentVisible)) {
             emit(.counterSyncMessage(m.counterSync))
             return events
@@ -203,6 +236,8 @@ public struct MessageIDWindowModel: Hashable, Sendable {
         if let prior = st.requests[id] {
             if prior.digest == m.digest {
                 emit(.retransmittedRequest(originalFrame: prior.frame), nil)
+            } else if !prior.comparable || !m.digestComparable {
+                emit(.unverifiedRetransmission(originalFrame: prior.frame), nil)
             } else if m.exchange == .ikeSAInit && id == 0 {
                 emit(.initialExchangeRetry(previousFrame: prior.frame), nil)
                 st.requests[id] = .init(digest: m.digest, frame: m.frame)
@@ -217,7 +252,13 @@ public struct MessageIDWindowModel: Hashable, Sendable {
             return
         }
         // A new ID.
-        if id < st.nextRequestID {
+        if !startedInCapture, st.firstRequestID.map({ id < $0 }) ?? false {
+            // Before the first request seen, in an SA whose start is not in the capture.
+            emit(.earlierHistory, nil)
+        } else if !startedInCapture && st.firstRequestID == nil {
+            emit(.request, nil)
+            st.nextRequestID = id == UInt32.max ? id : id + 1
+        } else if id < st.nextRequestID {
             if st.missing.remove(id) != nil {
                 emit(.request, nil)
             } else {
@@ -242,8 +283,9 @@ public struct MessageIDWindowModel: Hashable, Sendable {
             emit(.outOfWindow(lowestOutstanding: low, window: st.sendWindow), nil)
         }
         st.highestRequestID = max(st.highestRequestID ?? id, id)
+        if st.firstRequestID == nil { st.firstRequestID = id }
         st.outstanding[id] = m.frame
-        st.requests[id] = .init(digest: m.digest, frame: m.frame)
+        st.requests[id] = .init(digest: m.digest, frame: m.frame, comparable: m.digestComparable)
         if st.requests.count > maxRecords, let oldest = st.requests.min(by: { $0.value.frame < $1.value.frame })?.key {
             st.requests[oldest] = nil
         }
@@ -256,7 +298,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
         defer { self[requester] = st }
         if let reqFrame = st.outstanding[id] {
             st.outstanding[id] = nil
-            st.responses[id] = .init(digest: m.digest, frame: m.frame)
+            st.responses[id] = .init(digest: m.digest, frame: m.frame, comparable: m.digestComparable)
             if st.responses.count > maxRecords, let oldest = st.responses.min(by: { $0.value.frame < $1.value.frame })?.key {
                 st.responses[oldest] = nil
             }
@@ -264,19 +306,23 @@ public struct MessageIDWindowModel: Hashable, Sendable {
         } else if let prior = st.responses[id] {
             if prior.digest == m.digest {
                 emit(.retransmittedResponse(originalFrame: prior.frame), nil)
+            } else if !prior.comparable || !m.digestComparable {
+                emit(.unverifiedRetransmission(originalFrame: prior.frame), nil)
             } else if m.exchange == .ikeSAInit && id == 0 {
                 st.responses[id] = .init(digest: m.digest, frame: m.frame)
                 emit(.response(requestFrame: st.requests[id]?.frame ?? prior.frame), nil)
             } else {
                 emit(.conflictingResponse(firstFrame: prior.frame), nil)
             }
+        } else if !startedInCapture && (st.firstRequestID.map { id < $0 } ?? true) {
+            emit(.historyResponse, nil)
         } else {
             emit(.unmatchedResponse, nil)
         }
     }
 
     /// Moves `side`'s next request ID after an accepted sync or reset (RFC 6311 §5.1,
-    /// `ha-reset.md`): its outstanding requests are abandoned and gaps forgotten. Flags a
+    /// docs/reset-extension.md): its outstanding requests are abandoned and gaps forgotten. Flags a
     /// rebase that re-opens IDs the side already used.
     public mutating func rebase(_ side: IKESide, nextRequestID: UInt32, frame: Int) -> [MessageIDEvent] {
         var st = self[side]
@@ -289,6 +335,8 @@ public struct MessageIDWindowModel: Hashable, Sendable {
         st.nextRequestID = nextRequestID
         st.outstanding = [:]
         st.missing = []
+        // From here on the side's counter is known: lower IDs are no longer "history".
+        if st.firstRequestID == nil { st.firstRequestID = 0 }
         self[side] = st
         return events
     }

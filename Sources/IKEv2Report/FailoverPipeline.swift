@@ -69,9 +69,7 @@ public final class FailoverPipeline {
             return
         }
         // The outer chain: visible payloads, and whether SK / SKF is present.
-        var types: [PayloadType] = []
-        var notifies: [NotifyPayload] = []
-        var spis: [UInt32] = []
+        var outer = FailoverVisibleContent(payloadTypes: [], notifies: [])
         var encrypted = false
         var fragment: (number: UInt16, total: UInt16)? = nil
         var it = message.payloads
@@ -85,16 +83,17 @@ public final class FailoverPipeline {
                     let f = try p.encryptedFragment()
                     fragment = (f.fragmentNumber, f.totalFragments)
                 default:
-                    types.append(p.type)
-                    Self.collect(p, notifies: &notifies, spis: &spis)
+                    outer.payloadTypes.append(p.type)
+                    Self.collect(p, protected: false, into: &outer)
                 }
             }
         } catch {
             counts.malformed += 1
             return
         }
-        var content = FailoverContent.visible(payloadTypes: types, notifies: notifies, childSPIs: spis)
+        var content = FailoverContent.visible(outer)
         var digest = Self.digest(bytes)
+        var digestComparable = true
         let frame = meta.frameNumber
         if encrypted {
             let saKeys = keys?.keys(for: h)
@@ -107,7 +106,7 @@ public final class FailoverPipeline {
                         return
                     }
                     if let m = event.message, event.decrypted {
-                        content = Self.inner(m.plaintext, first: m.firstInnerType, outerTypes: types, outerNotifies: notifies)
+                        content = Self.inner(m.plaintext, first: m.firstInnerType, outer: outer)
                         digest = Self.digest(m.plaintext.span.bytes)
                     } else {
                         content = .undecryptable(event.findings.isEmpty ? "fragments not decrypted"
@@ -118,12 +117,14 @@ public final class FailoverPipeline {
                         counts.fragmentsHeld += 1
                         return
                     }
+                    // Another fragmentation of the same message has other bytes (RFC 7383 §2.5.3).
                     content = .keysMissing
+                    digestComparable = false
                 }
             } else if let saKeys {
                 let r = IKEDecryptor.decrypt(message: message, keys: saKeys)
                 if r.isDecrypted {
-                    content = Self.inner(r.plaintext, first: r.firstInnerType, outerTypes: types, outerNotifies: notifies)
+                    content = Self.inner(r.plaintext, first: r.firstInnerType, outer: outer)
                 } else {
                     content = .undecryptable(r.findings.isEmpty ? "not decrypted" : r.findings.map(\.description).joined(separator: "; "))
                 }
@@ -131,21 +132,18 @@ public final class FailoverPipeline {
                 content = .keysMissing
             }
         }
-        observe(h, meta: meta, frame: frame, digest: digest, content: content)
-    }
-
-    func observe(_ h: IKEHeader, meta: PacketMeta, frame: Int, digest: [UInt8], content: FailoverContent) {
         analyzer.observe(FailoverMessageObservation(
             frame: frame, timeNanos: meta.timestampNanoseconds, initiatorSPI: h.initiatorSPI,
             responderSPI: h.responderSPI, sender: h.isInitiator ? .initiator : .responder, isResponse: h.isResponse,
-            messageID: h.messageID, exchange: h.exchangeType, digest: digest,
+            messageID: h.messageID, exchange: h.exchangeType, digest: digest, digestComparable: digestComparable,
             source: Self.host(meta, source: true), destination: Self.host(meta, source: false), content: content))
     }
 
-    /// Feeds one ESP packet.
-    public func ingestESP(spi: UInt32, sequence: UInt32, meta: PacketMeta) {
+    /// Feeds one ESP (IP protocol 50, also UDP-encapsulated) or AH (51) packet.
+    public func ingestESP(spi: UInt32, sequence: UInt32, ipProtocol: UInt8 = 50, digest: UInt64 = 0, meta: PacketMeta) {
         analyzer.observe(FailoverESPObservation(frame: meta.frameNumber, timeNanos: meta.timestampNanoseconds, spi: spi,
-                                                sequence: sequence, source: Self.host(meta, source: true),
+                                                sequence: sequence, ipProtocol: ipProtocol, digest: digest,
+                                                source: Self.host(meta, source: true),
                                                 destination: Self.host(meta, source: false)))
     }
 
@@ -158,7 +156,7 @@ public final class FailoverPipeline {
             case .ike:
                 ingest(event.bytes, meta: event.meta)
             case .esp(let spi, let sequence):
-                ingestESP(spi: spi, sequence: sequence, meta: event.meta)
+                ingestESP(spi: spi, sequence: sequence, digest: Self.shortDigest(event.bytes), meta: event.meta)
             default:
                 return
             }
@@ -174,33 +172,59 @@ public final class FailoverPipeline {
 
     // MARK: Content
 
-    /// Owned notifies and ESP/AH proposal SPIs of one payload.
-    static func collect(_ p: borrowing PayloadView, notifies: inout [NotifyPayload], spis: inout [UInt32]) {
-        if p.type == .notify, let n = try? p.notify() {
-            notifies.append(NotifyPayload(n))
-        } else if p.type == .securityAssociation, let sa = try? p.securityAssociation() {
+    /// What one payload adds to the visible content: notifies, ESP/AH proposals (SPI and ESN),
+    /// an IKE proposal's SPI (a rekey), a Delete of the IKE SA.
+    static func collect(_ p: borrowing PayloadView, protected: Bool, into c: inout FailoverVisibleContent) {
+        switch p.type {
+        case .notify:
+            if let n = try? p.notify() { c.notifies.append(SeenNotify(NotifyPayload(n), protected: protected)) }
+        case .securityAssociation:
+            guard let sa = try? p.securityAssociation() else { return }
             var props = sa.proposals
             while let prop = try? props.next() {
-                guard prop.protocolID == .esp || prop.protocolID == .ah, prop.spiSize == 4,
-                      let v = prop.spiValue else { continue }
-                spis.append(UInt32(truncatingIfNeeded: v))
+                if prop.protocolID == .ike, prop.spiSize == 8, let v = prop.spiValue {
+                    c.ikeProposalSPI = v
+                    continue
+                }
+                guard prop.protocolID == .esp || prop.protocolID == .ah, prop.spiSize == 4, let v = prop.spiValue else { continue }
+                // Transform type 5 (RFC 7296 §3.3.2): only ESN, only 32-bit, or both offered.
+                var esn = false, noESN = false
+                var ts = prop.transforms
+                while let t = try? ts.next() {
+                    guard t.type == .sequenceNumbers else { continue }
+                    if t.id == SequenceNumbersType.noESN.rawValue { noESN = true } else { esn = true }
+                }
+                let choice: Bool? = esn == noESN ? (esn ? nil : false) : esn
+                c.childProposals.append(FailoverChildProposal(spi: UInt32(truncatingIfNeeded: v),
+                                                              ipProtocol: prop.protocolID == .ah ? 51 : 50,
+                                                              extendedSequenceNumbers: choice))
             }
+        case .delete:
+            if let d = try? p.delete(), d.protocolID == .ike { c.deletesIKESA = true }
+        default:
+            break
         }
     }
 
     /// The visible content of a decrypted message: outer payloads plus the inner chain.
-    static func inner(_ plaintext: [UInt8], first: PayloadType, outerTypes: [PayloadType],
-                      outerNotifies: [NotifyPayload]) -> FailoverContent {
-        var types = outerTypes
-        var notifies = outerNotifies
-        var spis: [UInt32] = []
+    static func inner(_ plaintext: [UInt8], first: PayloadType, outer: FailoverVisibleContent) -> FailoverContent {
+        var c = outer
         let span = plaintext.span.bytes
         var it = PayloadIterator(message: span, first: first, start: 0, pathPrefix: "SK")
         while let p = try? it.next() {
-            types.append(p.type)
-            collect(p, notifies: &notifies, spis: &spis)
+            c.payloadTypes.append(p.type)
+            collect(p, protected: true, into: &c)
         }
-        return .visible(payloadTypes: types, notifies: notifies, childSPIs: spis)
+        return .visible(c)
+    }
+
+    /// A 64-bit FNV-1a digest of an ESP/AH packet: duplicate (same bytes) or reused counter.
+    static func shortDigest(_ bytes: RawSpan) -> UInt64 {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        for i in 0..<bytes.byteCount {
+            a = (a ^ UInt64(bytes.unsafeLoad(fromByteOffset: i, as: UInt8.self))) &* 0x0000_0100_0000_01b3
+        }
+        return a == 0 ? 1 : a
     }
 
     /// A 128-bit digest (two FNV-1a 64 lanes) of the message bytes: only compared for

@@ -66,16 +66,39 @@ public struct FailoverJSONRenderer: Sendable {
         } else {
             out.append("null")
         }
-        out.append(","); out.key("capabilities_unknown_reason"); optionalString(sa.capabilitiesUnknownReason, into: &out)
+        out.append(","); out.key("capabilities_unknown_reason")
+        optionalString(sa.capabilitiesUnknown.map(FailoverWording.capabilitiesUnknown), into: &out)
+        out.append(","); out.key("capabilities_inherited"); out.bool(sa.capabilitiesInherited)
         out.append(","); out.key("takeover")
         if let t = sa.takeover {
             out.append("{"); out.key("frame"); out.decimal(t.frame)
             out.append(","); out.key("side"); out.jsonString(t.side.rawValue)
-            out.append(","); out.key("reason"); out.jsonString(t.reason)
+            out.append(","); out.key("reason"); out.jsonString(FailoverWording.takeoverReason(t))
+            out.append(","); out.key("evidence"); renderEvidence(t.evidence, into: &out)
             out.append("}")
         } else {
             out.append("null")
         }
+        out.append(",\"events\":[")
+        for (i, ev) in sa.events.enumerated() {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.append("{"); out.key("frame"); out.decimal(ev.frame)
+            out.append(",\"time\":\""); Timestamp.rfc3339(ev.timeNanos, into: &out); out.append("\"")
+            out.append(","); out.key("side"); out.jsonString(ev.side.rawValue)
+            out.append(","); out.key("evidence"); renderEvidence(ev.evidence, into: &out)
+            out.append(",\"sync_request_frames\":[")
+            for (j, k) in ev.syncs.enumerated() where sa.syncs.indices.contains(k) {
+                if j > 0 { out.byte(UInt8(ascii: ",")) }
+                out.decimal(sa.syncs[k].requestFrame)
+            }
+            out.append("],\"reset_request_frames\":[")
+            for (j, k) in ev.resets.enumerated() where sa.resets.indices.contains(k) {
+                if j > 0 { out.byte(UInt8(ascii: ",")) }
+                out.decimal(sa.resets[k].requestFrame)
+            }
+            out.append("]}")
+        }
+        out.append("]")
         out.append(",\"syncs\":[")
         for (i, x) in sa.syncs.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }
@@ -98,7 +121,7 @@ public struct FailoverJSONRenderer: Sendable {
             out.append(","); out.key("frame"); out.decimal(a.frame)
             out.append(","); out.key("message_id"); optionalNumber(a.messageID.map(UInt64.init), into: &out)
             out.append(","); out.key("direction"); optionalString(a.direction?.rawValue, into: &out)
-            out.append(","); out.key("detail"); out.jsonString(a.detail)
+            out.append(","); out.key("detail"); out.jsonString(FailoverWording.fact(a.fact))
             out.append("}")
         }
         out.append("],\"timeline\":[")
@@ -109,17 +132,24 @@ public struct FailoverJSONRenderer: Sendable {
             out.append(","); out.key("kind"); out.jsonString(t.kind.rawValue)
             out.append(","); out.key("direction"); optionalString(t.direction?.rawValue, into: &out)
             out.append(","); out.key("message_id"); optionalNumber(t.messageID.map(UInt64.init), into: &out)
-            out.append(","); out.key("exchange"); optionalString(t.exchange, into: &out)
-            out.append(","); out.key("note"); out.jsonString(t.note)
+            out.append(","); out.key("exchange"); optionalString(t.exchange.map(FailoverWording.exchangeName), into: &out)
+            out.append(","); out.key("note"); out.jsonString(FailoverWording.note(t))
             out.append("}")
         }
         out.append("],"); out.key("timeline_dropped"); out.decimal(sa.timelineDropped)
         out.append(","); out.key("anomalies_dropped"); out.decimal(sa.anomaliesDropped)
         out.append(","); out.key("content_hidden"); out.bool(sa.contentHidden)
+        out.append(","); out.key("started_before_capture"); out.bool(sa.startedBeforeCapture)
+        out.append(",\"lineage\":{")
+        out.key("rekeyed_from"); optionalSPIs(sa.lineage.rekeyedFrom, into: &out)
+        out.append(","); out.key("rekeyed_into"); optionalSPIs(sa.lineage.rekeyedInto, into: &out)
+        out.append(","); out.key("rekey_link_unknown_frame"); optionalNumber(sa.lineage.rekeyLinkUnknownFrame.map(UInt64.init), into: &out)
+        out.append(","); out.key("replaces"); optionalSPIs(sa.lineage.replaces, into: &out)
+        out.append("}")
         out.append(",\"next_request_id\":{")
         out.key("initiator"); optionalNumber(sa.nextRequestID[.initiator].map(UInt64.init), into: &out)
         out.append(","); out.key("responder"); optionalNumber(sa.nextRequestID[.responder].map(UInt64.init), into: &out)
-        out.append("},"); out.key("verdict"); out.jsonString(sa.verdict)
+        out.append("},"); out.key("verdict"); out.jsonString(FailoverWording.verdict(sa))
         out.append("}")
     }
 
@@ -136,6 +166,8 @@ public struct FailoverJSONRenderer: Sendable {
         out.append(","); out.key("response_frame"); optionalNumber(x.responseFrame.map(UInt64.init), into: &out)
         out.append(","); out.key("requester"); out.jsonString(x.requester.rawValue)
         out.append(","); out.key("nonce"); out.decimal(x.nonce)
+        out.append(","); out.key("nonce_hex"); out.jsonString("0x" + hexText(UInt64(x.nonce), width: 8))
+        out.append(","); out.key("event"); optionalNumber(x.event.map(UInt64.init), into: &out)
         out.append(","); out.key("request"); values(x.request, into: &out)
         out.append(","); out.key("response"); values(x.response, into: &out)
         out.append(","); out.key("nonce_echoed"); optionalBool(x.nonceEchoed, into: &out)
@@ -147,25 +179,39 @@ public struct FailoverJSONRenderer: Sendable {
         } else {
             out.append(","); out.key("refused"); out.bool(x.refused)
         }
+        out.append(","); out.key("peer_refusal")
+        switch x.refusal {
+        case nil: out.append("null")
+        case .emptyResponse?: out.jsonString("empty-response")
+        case .errorNotify(let t)?: out.jsonString("error-notify-\(t.rawValue)")
+        case .noResponse?: out.jsonString("no-response")
+        }
         out.append(","); out.key("valid"); out.bool(x.valid)
         out.append(",\"problems\":[")
         for (i, p) in x.problems.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }
-            out.jsonString(p)
+            out.jsonString(FailoverWording.finding(p))
+        }
+        out.append("],\"problem_rules\":[")
+        for (i, p) in x.problems.enumerated() {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.jsonString(p.ruleID)
         }
         out.append("]}")
     }
 
     func renderESP(_ e: FailoverESPSummary, into out: inout OutputBuffer) {
         out.append("{\"spi\":\""); out.hex(UInt64(e.spi), width: 8)
-        out.append("\","); out.key("direction"); optionalString(e.direction?.rawValue, into: &out)
+        out.append("\","); out.key("protocol"); out.jsonString(e.ipProtocol == 51 ? "ah" : "esp")
+        out.append(","); out.key("direction"); optionalString(e.direction?.rawValue, into: &out)
         out.append(","); out.key("association"); out.jsonString(e.association.rawValue)
+        out.append(","); out.key("extended_sequence_numbers"); optionalBool(e.extendedSequenceNumbers, into: &out)
         out.append(","); out.key("packets"); out.decimal(e.packets)
         out.append(","); out.key("first_frame"); out.decimal(e.firstFrame)
         out.append(","); out.key("before_takeover")
         if let first = e.firstSequenceBefore {
             out.append("{"); out.key("first_sequence"); out.decimal(first)
-            out.append(","); out.key("last_sequence"); optionalNumber(e.lastSequenceBefore.map(UInt64.init), into: &out)
+            out.append(","); out.key("last_sequence"); optionalNumber(e.lastSequenceBefore, into: &out)
             out.append(","); out.key("last_frame"); optionalNumber(e.lastFrameBefore.map(UInt64.init), into: &out)
             out.append("}")
         } else {
@@ -175,7 +221,7 @@ public struct FailoverJSONRenderer: Sendable {
         if let first = e.firstSequenceAfter {
             out.append("{"); out.key("first_sequence"); out.decimal(first)
             out.append(","); out.key("first_frame"); optionalNumber(e.firstFrameAfter.map(UInt64.init), into: &out)
-            out.append(","); out.key("last_sequence"); optionalNumber(e.lastSequenceAfter.map(UInt64.init), into: &out)
+            out.append(","); out.key("last_sequence"); optionalNumber(e.lastSequenceAfter, into: &out)
             out.append("}")
         } else {
             out.append("null")
@@ -187,10 +233,36 @@ public struct FailoverJSONRenderer: Sendable {
             out.append(","); out.key("from"); out.decimal(j.from)
             out.append(","); out.key("to"); out.decimal(j.to)
             out.append(","); out.key("explanation"); out.jsonString(j.explanation.rawValue)
+            out.append(","); out.key("explained_by_frame"); optionalNumber(j.explainedBy.map(UInt64.init), into: &out)
             out.append("}")
         }
         out.append("],"); out.key("regressions"); out.decimal(e.regressions)
+        out.append(","); out.key("duplicates"); out.decimal(e.duplicates)
+        out.append(","); out.key("reordered"); out.decimal(e.reordered)
         out.append("}")
+    }
+
+    func renderEvidence(_ list: [TakeoverEvidence], into out: inout OutputBuffer) {
+        out.byte(UInt8(ascii: "["))
+        for (i, e) in list.enumerated() {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.append("{"); out.key("kind"); out.jsonString(FailoverWording.evidenceKind(e))
+            out.append(","); out.key("frame"); out.decimal(e.frame)
+            out.append(","); out.key("weight"); out.jsonString(e.isStrong ? "strong" : "weak")
+            out.append(","); out.key("detail"); out.jsonString(FailoverWording.evidence(e))
+            out.append("}")
+        }
+        out.byte(UInt8(ascii: "]"))
+    }
+
+    func optionalSPIs(_ v: [UInt64]?, into out: inout OutputBuffer) {
+        guard let v else { out.append("null"); return }
+        out.byte(UInt8(ascii: "["))
+        for (i, spi) in v.enumerated() {
+            if i > 0 { out.byte(UInt8(ascii: ",")) }
+            out.append("\""); out.hex(spi, width: 16); out.append("\"")
+        }
+        out.byte(UInt8(ascii: "]"))
     }
 
     func optionalNumber(_ v: UInt64?, into out: inout OutputBuffer) {
@@ -243,10 +315,13 @@ public struct FailoverTextRenderer: Sendable {
             let names = HACapability.allCases.filter { caps.contains($0) }.map(\.reportName)
             out.append("  Capabilities: \(names.isEmpty ? "none negotiated" : names.joined(separator: ", "))\n")
         } else {
-            out.append("  Capabilities: unknown (\(sa.capabilitiesUnknownReason ?? "not seen"))\n")
+            out.append("  Capabilities: unknown (\(sa.capabilitiesUnknown.map(FailoverWording.capabilitiesUnknown) ?? "not seen"))\n")
         }
         if let t = sa.takeover {
-            out.append("  Takeover: frame \(t.frame), \(t.side.rawValue) side: \(t.reason)\n")
+            out.append("  Takeover: frame \(t.frame), \(t.side.rawValue) side: \(FailoverWording.takeoverReason(t))\n")
+            for ev in sa.events.dropFirst() {
+                out.append("  Later failover event: frame \(ev.frame), \(ev.side.rawValue) side: \(FailoverWording.evidenceList(ev.evidence))\n")
+            }
         } else {
             out.append("  Takeover: none seen\n")
         }
@@ -257,8 +332,8 @@ public struct FailoverTextRenderer: Sendable {
         var shownAnomalies: Set<Int> = []
         for e in sa.timeline {
             if e.kind == .takeover || e.kind == .identityChange {
-                let label = e.kind == .takeover ? "takeover" : "identity change"
-                out.append("  ==== \(label) (frame \(e.frame), \(e.direction?.sender.rawValue ?? "?") side: \(e.note)) ====\n")
+                let label = e.kind == .takeover ? "takeover" : "failover event"
+                out.append("  ==== \(label) (frame \(e.frame), \(e.direction?.sender.rawValue ?? "?") side: \(FailoverWording.note(e))) ====\n")
                 continue
             }
             lane(frame: e.frame, e.direction, cell(e), into: &out)
@@ -274,7 +349,7 @@ public struct FailoverTextRenderer: Sendable {
         if !sa.esp.isEmpty {
             out.append("\n  ESP:\n")
             for e in sa.esp {
-                out.append("    SPI 0x"); out.hex(UInt64(e.spi), width: 8)
+                out.append(e.ipProtocol == 51 ? "    AH SPI 0x" : "    SPI 0x"); out.hex(UInt64(e.spi), width: 8)
                 out.append(" \(e.direction?.rawValue ?? "direction unknown") (\(e.association.rawValue)): \(e.packets) packets")
                 if let f = e.firstSequenceBefore, let l = e.lastSequenceBefore {
                     out.append("; before takeover \(f)..\(l)")
@@ -282,7 +357,10 @@ public struct FailoverTextRenderer: Sendable {
                 if let f = e.firstSequenceAfter, let l = e.lastSequenceAfter {
                     out.append("; after takeover \(f)..\(l)")
                 }
-                if e.regressions > 0 { out.append("; \(e.regressions) regressions") }
+                if e.regressions > 0 { out.append("; \(e.regressions) below the window") }
+                if e.duplicates > 0 { out.append("; \(e.duplicates) duplicates") }
+                if e.reordered > 0 { out.append("; \(e.reordered) reordered") }
+                if e.extendedSequenceNumbers == true { out.append("; ESN") }
                 out.append("\n")
                 for j in e.jumps {
                     out.append("      jump \(j.from) -> \(j.to) at frame \(j.frame): \(j.explanation.rawValue)\n")
@@ -298,15 +376,15 @@ public struct FailoverTextRenderer: Sendable {
                 out.append("    frame \(a.frame)")
                 if let mid = a.messageID { out.append(" MID \(mid)") }
                 if let d = a.direction { out.append(" \(d.rawValue)") }
-                out.append(" \(a.kind.rawValue): \(a.detail)\n")
+                out.append(" \(a.kind.rawValue): \(FailoverWording.fact(a.fact))\n")
             }
             if sa.anomaliesDropped > 0 { out.append("    ... \(sa.anomaliesDropped) more not kept\n") }
         }
-        out.append("\n  Verdict: \(sa.verdict)\n")
+        out.append("\n  Verdict: \(FailoverWording.verdict(sa))\n")
     }
 
     func renderExchange(_ x: FailoverCounterExchange, sync: Bool, into out: inout OutputBuffer) {
-        let nonce = "0x" + hex32(x.nonce)
+        let nonce = "0x" + hexText(UInt64(x.nonce), width: 8)
         out.append("\n  \(sync ? "RFC 6311 sync" : "Message ID reset") by the \(x.requester.rawValue): request frame \(x.requestFrame)")
         out.append(x.responseFrame.map { ", response frame \($0)" } ?? ", no response")
         out.append("\n    nonce \(nonce), \(sync ? "(M1, P1)" : "(R1, Q1)") = (\(x.request.send), \(x.request.recv))")
@@ -316,7 +394,7 @@ public struct FailoverTextRenderer: Sendable {
         out.append(" later requests use new values: \(x.requester.rawValue) \(yesNo(x.requesterUsesNewValues)), \(x.requester.peer.rawValue) \(yesNo(x.peerUsesNewValues))")
         if x.refused { out.append("; REFUSED") }
         out.append("\n    \(x.valid ? "VALID" : "NOT VALID")")
-        for p in x.problems { out.append("\n    - \(p)") }
+        for p in x.problems { out.append("\n    - \(FailoverWording.finding(p))") }
         out.append("\n")
     }
 
@@ -326,24 +404,29 @@ public struct FailoverTextRenderer: Sendable {
     }
 
     func cell(_ e: FailoverTimelineEntry) -> String {
-        let ex = e.exchange.map(shortExchange) ?? ""
+        let ex = e.exchange.map { shortExchange(FailoverWording.exchangeName($0)) } ?? ""
         let mid = e.messageID.map { " #\($0)" } ?? ""
+        let note = FailoverWording.note(e)
         switch e.kind {
-        case .request: return "req  \(ex)\(mid)" + (e.note.isEmpty ? "" : " \(e.note)")
+        case .request: return "req  \(ex)\(mid)" + (note.isEmpty || note.hasPrefix("to frame") ? "" : " \(note)")
         case .response: return "resp \(ex)\(mid)"
         case .retransmittedRequest: return "retx req \(ex)\(mid)"
         case .retransmittedResponse: return "retx resp \(ex)\(mid)"
-        case .gap: return "gap: \(e.note)"
-        case .syncRequest: return "SYNC req #0 \(e.note)"
-        case .syncResponse: return "SYNC resp #0 \(e.note)"
-        case .resetRequest: return "RESET req #0 \(e.note)"
-        case .resetResponse: return "RESET resp #0 \(e.note)"
-        case .messageIDZero: return "#0 \(ex) \(e.note)"
-        case .windowUnknown: return "window? #\(e.messageID.map(String.init) ?? "?") (SET_WINDOW_SIZE may be encrypted)"
-        case .rebase: return "rebase: \(e.note)"
-        case .espJump: return "ESP jump: \(e.note)"
-        case .espRegression: return "ESP regression: \(e.note)"
-        case .takeover, .identityChange: return e.note
+        case .unverifiedRetransmission: return "retx? \(ex)\(mid) (other fragmentation? unverified)"
+        case .gap: return "gap: \(note)"
+        case .syncRequest: return "SYNC req #\(e.messageID ?? 0) \(note)"
+        case .syncResponse: return "SYNC resp #\(e.messageID ?? 0) \(note)"
+        case .resetRequest: return "RESET req #\(e.messageID ?? 0) \(note)"
+        case .resetResponse: return "RESET resp #\(e.messageID ?? 0) \(note)"
+        case .messageIDZero: return "#0 \(ex) \(note)"
+        case .windowUnknown: return "window? #\(e.messageID.map(String.init) ?? "?") (SET_WINDOW_SIZE may be hidden)"
+        case .rebase: return "rebase: \(note)"
+        case .espJump: return "ESP jump: \(note)"
+        case .espRegression: return "ESP regression: \(note)"
+        case .espDuplicate: return "ESP duplicate: \(note)"
+        case .history: return "hist \(ex)\(mid)"
+        case .rekey: return "rekey: \(note)"
+        case .takeover, .identityChange: return note
         }
     }
 
@@ -374,8 +457,4 @@ public struct FailoverTextRenderer: Sendable {
         return left ? fill + s : s + fill
     }
 
-    func hex32(_ v: UInt32) -> String {
-        let s = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, 8 - s.count)) + s
-    }
 }

@@ -177,9 +177,12 @@ public struct TextRenderer: Sendable {
     }
 }
 
-func hex64(_ v: UInt64) -> String {
-    var o = OutputBuffer(capacity: 16)
-    o.hex(v, width: 16)
+func hex64(_ v: UInt64) -> String { hexText(v, width: 16) }
+
+/// Lowercase hex of `v` in `width` digits (the one fixed-width hex formatter for text).
+func hexText(_ v: UInt64, width: Int) -> String {
+    var o = OutputBuffer(capacity: width)
+    o.hex(v, width: width)
     return o.string
 }
 

@@ -39,8 +39,14 @@ struct Failover: ParsableCommand {
     @Option(name: .customLong("max-timeline"), help: "Most timeline entries kept per IKE SA.")
     var maxTimeline: Int = 512
 
-    @Option(name: .customLong("esp-jump-threshold"), help: "A forward ESP sequence step above this is a jump.")
+    @Option(name: .customLong("esp-jump-threshold"), help: "A forward ESP/AH sequence step above this is a jump.")
     var espJumpThreshold: UInt32 = 4096
+
+    @Option(name: .customLong("replay-window"), help: "The ESP/AH anti-replay window (RFC 4303 §3.4.3): reordering inside it is not a regression (1-4096).")
+    var replayWindow: UInt64 = 64
+
+    @Option(name: .customLong("replay-delta-slack"), help: "Packets the capture may miss before a peer's IPSEC_REPLAY_COUNTER_SYNC jump that still count as that delta.")
+    var replayDeltaSlack: UInt64 = HARules.defaultReplayDeltaSlack
 
     func run() throws {
         guard maxSAs > 0 else { throw CLIError.usage("--max-sas must be positive") }
@@ -49,6 +55,9 @@ struct Failover: ParsableCommand {
         options.analyzer.maxSAs = maxSAs
         options.analyzer.maxTimelineEntriesPerSA = maxTimeline
         options.analyzer.espJumpThreshold = espJumpThreshold
+        guard (1...4096).contains(replayWindow) else { throw CLIError.usage("--replay-window must be 1 to 4096") }
+        options.analyzer.replayWindow = replayWindow
+        options.analyzer.replayDeltaSlack = replayDeltaSlack
         if let n = resetNotifyType {
             guard n > 40960, let d = NotifyDecoder(resetSupportedType: NotifyType(rawValue: n - 1), resetType: NotifyType(rawValue: n)) else {
                 throw CLIError.usage("--reset-notify-type must be a private-use status number above 40960")

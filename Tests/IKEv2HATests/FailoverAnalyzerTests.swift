@@ -10,6 +10,15 @@ struct FailoverScript {
     var initiator = FailoverHost(address: "198.51.100.10", port: 4500, mac: 0x10, ttl: 64)
     var responder = FailoverHost(address: "203.0.113.1", port: 4500, mac: 0x01, ttl: 64)
     var items: [Item] = []
+    /// Capture time of the next frame, and the step per frame (1 s unless a test says otherwise).
+    var clock: Int64 = 1_000_000_000
+    var step: Int64 = 1_000_000_000
+    var protected = true
+
+    mutating func tick() -> Int64 {
+        defer { clock += step }
+        return clock
+    }
 
     enum Item {
         case ike(FailoverMessageObservation)
@@ -18,17 +27,19 @@ struct FailoverScript {
 
     mutating func msg(_ sender: IKESide, response: Bool, _ mid: UInt32, _ exchange: ExchangeType = .informational,
                       variant: UInt8 = 0, notifies: [NotifyPayload] = [], content: FailoverContent? = nil,
-                      spiR overrideR: UInt64? = nil) {
+                      spiR overrideR: UInt64? = nil, comparable: Bool = true) {
         frame += 1
         let digest: [UInt8] = [sender == .initiator ? 1 : 2, response ? 1 : 0,
                                UInt8(truncatingIfNeeded: mid >> 24), UInt8(truncatingIfNeeded: mid >> 16),
                                UInt8(truncatingIfNeeded: mid >> 8), UInt8(truncatingIfNeeded: mid), variant]
             + notifies.flatMap { $0.data }
-        let c = content ?? .visible(payloadTypes: notifies.map { _ in PayloadType.notify }, notifies: notifies, childSPIs: [])
+        let c = content ?? .visible(FailoverVisibleContent(payloadTypes: notifies.map { _ in PayloadType.notify },
+                                                             notifies: notifies.map { SeenNotify($0, protected: protected) }))
         let (src, dst) = sender == .initiator ? (initiator, responder) : (responder, initiator)
         items.append(.ike(FailoverMessageObservation(
-            frame: frame, initiatorSPI: spiI, responderSPI: overrideR ?? spiR, sender: sender, isResponse: response,
-            messageID: mid, exchange: exchange, digest: digest, source: src, destination: dst, content: c)))
+            frame: frame, timeNanos: tick(), initiatorSPI: spiI, responderSPI: overrideR ?? spiR, sender: sender, isResponse: response,
+            messageID: mid, exchange: exchange, digest: digest, digestComparable: comparable, source: src, destination: dst,
+            content: c)))
     }
 
     /// A request and its response.
@@ -37,10 +48,12 @@ struct FailoverScript {
         msg(sender.peer, response: true, mid, exchange)
     }
 
-    mutating func esp(_ sender: IKESide, spi: UInt32, _ seq: UInt32) {
+    mutating func esp(_ sender: IKESide, spi: UInt32, _ seq: UInt32, digest: UInt64 = 0, ipProtocol: UInt8 = 50) {
         frame += 1
         let (src, dst) = sender == .initiator ? (initiator, responder) : (responder, initiator)
-        items.append(.esp(FailoverESPObservation(frame: frame, spi: spi, sequence: seq, source: src, destination: dst)))
+        items.append(.esp(FailoverESPObservation(frame: frame, timeNanos: tick(), spi: spi, sequence: seq,
+                                                 ipProtocol: ipProtocol, digest: digest,
+                                                 source: src, destination: dst)))
     }
 
     /// IKE_SA_INIT (zero responder SPI in the request) and IKE_AUTH claiming `caps` on both sides.
@@ -258,16 +271,48 @@ struct FailoverScript {
     @Test func espRegressionVersusIncrease() {
         var s = FailoverScript()
         s.establish([])
-        for q: UInt32 in [1, 2, 3, 2, 1] { s.esp(.responder, spi: 0x2222, q) }
+        // Below the 64-packet window (RFC 4303 §3.4.3): 300 - 64 = 236.
+        for q: UInt32 in [100, 200, 300, 236, 5] { s.esp(.responder, spi: 0x2222, q) }
         let sa = s.sa()
         #expect(sa?.anomalies.map(\.kind) == [.espSequenceRegression])   // one per episode
         #expect(sa?.esp.first?.regressions == 2)
+        // At the window's bottom edge (237 is inside): reordering, no anomaly.
+        var edge = FailoverScript()
+        edge.establish([])
+        for q: UInt32 in [100, 200, 300, 237] { edge.esp(.responder, spi: 0x2222, q) }
+        #expect(edge.kinds() == [])
+        #expect(edge.sa()?.esp.first?.reordered == 1)
         #expect(sa?.esp.first?.direction == .responderToInitiator)
         #expect(sa?.esp.first?.association == .addressPair)
         var near = FailoverScript()
         near.establish([])
         for q: UInt32 in [1, 2, 3, 5, 4000] { near.esp(.responder, spi: 0x2222, q) }
         #expect(near.kinds() == [])
+    }
+
+    @Test("RFC 4303 §3.4.3: reordering inside the window is fine, a repeat is a duplicate, other bytes are a reuse")
+    func espReorderDuplicateReuse() {
+        var reorder = FailoverScript()
+        reorder.establish([])
+        for q: UInt32 in [1, 2, 4, 3, 6, 5] { reorder.esp(.responder, spi: 0x2222, q, digest: UInt64(q)) }
+        #expect(reorder.kinds() == [])
+        #expect(reorder.sa()?.esp.first?.reordered == 2)
+        var dup = FailoverScript()
+        dup.establish([])
+        for q: UInt32 in [1, 2, 3, 2] { dup.esp(.responder, spi: 0x2222, q, digest: UInt64(q)) }
+        #expect(dup.kinds() == [.espDuplicate])
+        #expect(dup.sa()?.anomalies.first?.frame == 8)
+        var reuse = FailoverScript()
+        reuse.establish([])
+        for (q, d): (UInt32, UInt64) in [(1, 1), (2, 2), (3, 3), (2, 99)] { reuse.esp(.responder, spi: 0x2222, q, digest: d) }
+        #expect(reuse.kinds() == [.espSequenceRegression])
+        // A window of 2: 1 is then below it.
+        var narrow = FailoverScript()
+        narrow.establish([])
+        for q: UInt32 in [1, 2, 3, 1] { narrow.esp(.responder, spi: 0x2222, q, digest: UInt64(q)) }
+        var options = FailoverAnalyzer.Options()
+        options.replayWindow = 2
+        #expect(narrow.run(options).sas.first?.anomalies.map(\.kind) == [.espSequenceRegression])
     }
 
     @Test func espJumpsExplainedOrNot() {
@@ -313,7 +358,7 @@ struct FailoverScript {
         let sa = s.sa()
         #expect(sa?.anomalies.map(\.kind) == [.keysMissing, .messageIDReuse])
         #expect(sa?.capabilities == nil)
-        #expect(sa?.capabilitiesUnknownReason != nil)
+        #expect(sa?.capabilitiesUnknown == .encrypted)
         var near = FailoverScript()
         near.establish([])
         #expect(near.kinds() == [])

@@ -76,66 +76,115 @@ import IKEv2HA
 }
 
 @Suite struct ExchangeRuleTests {
-    let rules = HAExchangeRules()
+    let rules = HARules()
     func summary(_ ex: ExchangeType, _ mid: UInt32, response: Bool, _ notifies: [NotifyPayload],
-                 extra: [PayloadType] = []) -> ExchangeSummary {
+                 extra: [PayloadType] = [], protected: Bool = true) -> ExchangeSummary {
         ExchangeSummary(exchange: ex, messageID: mid, isResponse: response,
-                        payloadTypes: notifies.map { _ in PayloadType.notify } + extra, notifies: notifies)
+                        payloadTypes: notifies.map { _ in PayloadType.notify } + extra,
+                        notifies: notifies.map { SeenNotify($0, protected: protected) })
     }
-    func ruleIDs(_ f: [HAFinding]) -> Set<String> { Set(f.map(\.rule)) }
+    func ruleIDs(_ f: [HAFinding]) -> Set<String> { Set(f.map(\.ruleID)) }
+    func data(_ n: UInt32, _ s: UInt32, _ r: UInt32) -> MessageIDSyncData {
+        MessageIDSyncData(nonce: n, expectedSend: s, expectedRecv: r)
+    }
 
     @Test func validSyncExchangeHasNoFindings() throws {
         let req = summary(.informational, 0, response: false,
                           [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12),
                            try .replayCounterSync(delta: 5, extendedSequenceNumbers: false)])
         let resp = summary(.informational, 0, response: true, [.messageIDSync(nonce: 1, expectedSend: 14, expectedRecv: 10)])
-        #expect(rules.check(req).isEmpty)
+        let c = rules.content(of: req)
+        #expect(c.findings.isEmpty && c.kind == .sync && c.counters == data(1, 10, 12) && c.replayDelta?.delta == 5)
+        #expect(HARules.isPlacedToAct(c.findings))
         #expect(rules.check(resp).isEmpty)
-        #expect(rules.checkResponse(resp, to: req).isEmpty)
+        #expect(HARules.checkResponse(.sync, request: data(1, 10, 12), response: data(1, 14, 10),
+                                      requesterNext: 10, peerNext: 14).isEmpty)
     }
 
     @Test func syncViolations() throws {
         let bad = summary(.createChildSA, 7, response: false,
                           [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12)], extra: [.delete])
-        #expect(ruleIDs(rules.check(bad)) == ["ha.sync-exchange", "ha.sync-message-id", "ha.sync-request-contents"])
+        #expect(ruleIDs(rules.check(bad)) == ["sync.exchange", "sync.message-id", "sync.request-contents"])
+        #expect(!HARules.isPlacedToAct(rules.check(bad)))
         let resp = summary(.informational, 0, response: true,
                            [.messageIDSync(nonce: 2, expectedSend: 11, expectedRecv: 9),
                             try .replayCounterSync(delta: 5, extendedSequenceNumbers: false)])
-        #expect(ruleIDs(rules.check(resp)) == ["ha.sync-response-contents", "ha.replay-sync-in-response"])
-        let req = summary(.informational, 0, response: false, [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12)])
-        let f = rules.checkResponse(resp, to: req)
-        #expect(ruleIDs(f) == ["ha.sync-nonce-echo", "ha.sync-response-values"])
+        #expect(ruleIDs(rules.check(resp)) == ["sync.response-contents", "replay.in-response"])
+        let f = HARules.checkResponse(.sync, request: data(1, 10, 12), response: data(2, 11, 9), requesterNext: nil, peerNext: nil)
+        #expect(ruleIDs(f) == ["sync.nonce-echo", "sync.response-values"])
         #expect(f.first?.section == "RFC 6311 §5.1, §11")
+        #expect(f.first?.anomalyKind == .syncNonceMismatch)
         let alone = summary(.informational, 0, response: false, [try .replayCounterSync(delta: 1, extendedSequenceNumbers: true)])
-        #expect(ruleIDs(rules.check(alone)) == ["ha.replay-sync-message-id"])
+        #expect(ruleIDs(rules.check(alone)) == ["replay.message-id"])
         let malformed = summary(.informational, 0, response: false,
                                 [NotifyPayload(type: .ikev2MessageIDSync, data: [1, 2, 3])])
-        #expect(ruleIDs(rules.check(malformed)) == ["ha.notify-malformed"])
+        #expect(ruleIDs(rules.check(malformed)) == ["notify-malformed"])
+    }
+
+    @Test("a sync notify outside SK is unprotected and never acts (RFC 6311 §5.1, §9); inside SK it acts")
+    func protection() {
+        let outside = rules.check(summary(.informational, 0, response: false,
+                                          [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12)], protected: false))
+        #expect(outside == [.unprotected(.sync, isResponse: false)])
+        #expect(outside.first?.anomalyKind == .syncRuleViolation)
+        #expect(!HARules.isPlacedToAct(outside))
+        let inside = rules.check(summary(.informational, 0, response: false,
+                                         [.messageIDSync(nonce: 1, expectedSend: 10, expectedRecv: 12)]))
+        #expect(HARules.isPlacedToAct(inside))
+    }
+
+    @Test("RFC 6311 §5.1 maxima: P2 and M2 at the bound pass, one below fails")
+    func responseMaxima() {
+        let q = data(7, 10, 12)
+        // The peer's own next request is 14, the cluster's next (seen by the peer) 9.
+        #expect(HARules.syncResponse(to: q, peer: MessageIDCounters(nextSend: 14, nextExpected: 9)) == data(7, 14, 10))
+        #expect(HARules.checkResponse(.sync, request: q, response: data(7, 14, 10), requesterNext: 9, peerNext: 14).isEmpty)
+        #expect(HARules.checkResponse(.sync, request: q, response: data(7, 13, 10), requesterNext: 9, peerNext: 14)
+                == [.responseBelowMaximum(.p2, value: 13, requested: 12, seenNext: 14)])
+        #expect(HARules.checkResponse(.sync, request: q, response: data(7, 14, 9), requesterNext: 9, peerNext: 14)
+                == [.responseBelowMaximum(.m2, value: 9, requested: 10, seenNext: 9)])
+        // Appendix A.3: request (2, 5), peer (2, 4) -> (5, 4).
+        #expect(HARules.syncResponse(to: data(1, 2, 5), peer: MessageIDCounters(nextSend: 2, nextExpected: 4)) == data(1, 5, 4))
+        #expect(HARules.agreedNextRequestIDs(.sync, request: data(1, 2, 5), response: data(1, 5, 4)) == (4, 5))
+    }
+
+    @Test("§5.1 replay check at the boundary, and the replay-delta slack")
+    func replayBoundaries() {
+        #expect(HARules.isReplayed(m1: 12, highestSeen: 12))
+        #expect(!HARules.isReplayed(m1: 13, highestSeen: 12))
+        #expect(!HARules.isReplayed(m1: 0, highestSeen: nil))
+        #expect(HARules.explainsReplayDelta(last: 100, first: 101 + 65536, delta: 65536))
+        #expect(HARules.explainsReplayDelta(last: 100, first: 101 + 65536 + 64, delta: 65536))
+        #expect(!HARules.explainsReplayDelta(last: 100, first: 101 + 65536 + 65, delta: 65536))
+        #expect(!HARules.explainsReplayDelta(last: 100, first: 100 + 65536, delta: 65536))
+        #expect(!HARules.explainsReplayDelta(last: UInt64.max, first: 0, delta: 1))
     }
 
     @Test func capabilities() {
         let i = summary(.ikeAuth, 1, response: false, [.messageIDSyncSupported()], extra: [.authentication])
         let r = summary(.ikeAuth, 1, response: true, [.messageIDSyncSupported(), .replayCounterSyncSupported()])
-        let (neg, f) = rules.checkCapabilities(initiatorRequest: i, responderResponse: r)
+        let (neg, f) = HARules.negotiate(initiator: rules.content(of: i).capabilities, responder: rules.content(of: r).capabilities)
         #expect(neg == [.messageIDSync])
-        #expect(f.map(\.rule) == ["ha.supported-unclaimed"])
+        #expect(f == [.capabilityUnclaimed(.replayCounterSync)])
         #expect(ruleIDs(rules.check(summary(.informational, 2, response: false, [.messageIDResetSupported()])))
-                == ["ha.supported-exchange"])
+                == ["supported-exchange"])
         #expect(rules.check(i).isEmpty)
     }
 
     @Test func resetRules() {
         let req = summary(.informational, 0, response: false, [.messageIDReset(nonce: 5, newSend: 70000, newRecv: 80000)])
-        let good = summary(.informational, 0, response: true, [.messageIDReset(nonce: 5, newSend: 80000, newRecv: 70000)])
-        let bad = summary(.informational, 0, response: true, [.messageIDReset(nonce: 6, newSend: 70000, newRecv: 80000)])
         #expect(rules.check(req).isEmpty)
-        #expect(rules.checkResponse(good, to: req).isEmpty)
-        #expect(ruleIDs(rules.checkResponse(bad, to: req)) == ["ha.reset-nonce-echo", "ha.reset-response-values"])
+        #expect(HARules.checkResponse(.reset, request: data(5, 70000, 80000), response: data(5, 80000, 70000),
+                                      requesterNext: nil, peerNext: nil).isEmpty)
+        #expect(ruleIDs(HARules.checkResponse(.reset, request: data(5, 70000, 80000), response: data(6, 70000, 80000),
+                                              requesterNext: nil, peerNext: nil)) == ["reset.nonce-echo", "reset.response-values"])
+        #expect(HARules.resetResponse(to: data(5, 70000, 80000)) == data(5, 80000, 70000))
         let crowded = summary(.informational, 3, response: false, [.messageIDReset(nonce: 5, newSend: 7, newRecv: 80000)], extra: [.delete])
-        #expect(ruleIDs(rules.check(crowded)) == ["ha.reset-message-id", "ha.reset-request-contents", "ha.reset-base-range"])
+        #expect(ruleIDs(rules.check(crowded)) == ["reset.message-id", "reset.request-contents", "reset.base-range"])
+        #expect(rules.check(crowded).allSatisfy { $0.section.hasPrefix("docs/reset-extension.md") })
         // A decoder with other numbers does not see 49374 as a reset.
-        let other = HAExchangeRules(decoder: NotifyDecoder(resetSupportedType: NotifyType(rawValue: 40970),
-                                                            resetType: NotifyType(rawValue: 40971)) ?? NotifyDecoder())
+        let other = HARules(decoder: NotifyDecoder(resetSupportedType: NotifyType(rawValue: 40970),
+                                                   resetType: NotifyType(rawValue: 40971)) ?? NotifyDecoder())
         #expect(other.check(crowded).isEmpty)
     }
 
@@ -148,6 +197,7 @@ import IKEv2HA
         let inner = ExchangeSummary(message: encrypted, inner: [.notify(.messageIDSync(nonce: 1, expectedSend: 2, expectedRecv: 3))])
         #expect(inner.payloadTypes == [.notify])
         #expect(inner.isResponse)
+        #expect(inner.notifies.allSatisfy { $0.isProtected })
         #expect(rules.check(inner).isEmpty)
     }
 }

@@ -65,14 +65,14 @@ import Testing
         let peer = try #require(sa.esp.first { $0.spi == 0x1111_1111 })
         let gateway = try #require(sa.esp.first { $0.spi == 0x2222_2222 })
         #expect(peer.direction == .initiatorToResponder && peer.association == .saPayload)
-        #expect(peer.jumps == [FailoverESPJump(frame: 27, from: 5, to: 65_542, explanation: .peerReplayCounterDelta)])
+        #expect(peer.jumps == [FailoverESPJump(frame: 27, from: 5, to: 65_542, explanation: .peerReplayCounterDelta, explainedBy: 24)])
         #expect(peer.lastSequenceBefore == 5 && peer.firstSequenceAfter == 65_542)
         #expect(gateway.direction == .responderToInitiator)
-        #expect(gateway.jumps == [FailoverESPJump(frame: 26, from: 4, to: 1_048_579, explanation: .clusterForwardJump)])
+        #expect(gateway.jumps == [FailoverESPJump(frame: 26, from: 4, to: 1_048_579, explanation: .clusterForwardJump, explainedBy: 24)])
         #expect(report.summary.totalAnomalies == 0)
         #expect(report.summary.unassociatedESPPackets == 0)
-        #expect(sa.verdict.hasPrefix("Failover at frame 24"))
-        #expect(sa.verdict.contains("recovered by RFC 6311 sync"))
+        #expect(FailoverWording.verdict(sa).hasPrefix("Failover at frame 24"))
+        #expect(FailoverWording.verdict(sa).contains("recovered by RFC 6311 sync"))
     }
 
     @Test func jsonDocumentUsesNumbersAndHexSPIs() throws {
@@ -118,7 +118,7 @@ import Testing
         #expect(sa.anomalies.map(\.kind) == [.keysMissing])
         #expect(sa.anomalies.first?.frame == 3)
         #expect(sa.capabilities == nil)
-        #expect(sa.capabilitiesUnknownReason?.contains("no key") == true)
+        #expect(sa.capabilitiesUnknown.map(FailoverWording.capabilitiesUnknown)?.contains("no key") == true)
         #expect(sa.syncs.isEmpty)
         #expect(sa.contentHidden)
         // Header level: takeover from MAC/TTL/IP ID, Message ID 0 exchanges flagged as needing keys.
@@ -184,7 +184,7 @@ import Testing
         }
         let allowed = Set(c.anomalies.keys).union(c.tolerated)
         for a in sa.anomalies {
-            #expect(allowed.contains(a.kind.rawValue), "\(name): unexpected \(a.kind.rawValue) at frame \(a.frame): \(a.detail)")
+            #expect(allowed.contains(a.kind.rawValue), "\(name): unexpected \(a.kind.rawValue) at frame \(a.frame): \(FailoverWording.fact(a.fact))")
         }
         #expect(sa.syncs.map(\.requestFrame) == c.syncs.map(\.0))
         #expect(sa.syncs.map(\.responseFrame) == c.syncs.map(\.1))

@@ -1,0 +1,231 @@
+// A takeover is an inference, not an observation: the capture shows hints that another box now
+// speaks for one side of the IKE SA (RFC 6027 §2, RFC 6311 §7). Each hint is recorded with its
+// weight; one strong hint, or two weak hints of different kinds close together, make a failover
+// event. One weak hint alone never does (ECMP paths differ in TTL, IKE and ESP have separate IP ID
+// counters on Linux, packets get reordered, capture loss makes sequence gaps).
+
+/// The flow a packet belongs to for identity tracking: IP ID counters and paths are per flow.
+public enum PacketFlow: Hashable, Sendable {
+    /// IKE over UDP (or TCP) from this source port.
+    case ike(port: UInt16)
+    /// ESP (in IP or UDP-encapsulated) or AH traffic.
+    case ipsec(ipProtocol: UInt8)
+}
+
+/// One hint that a side of the IKE SA changed hands.
+public struct TakeoverEvidence: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// Another source MAC inside one flow (a non-VRRP cluster member).
+        case newMAC(old: UInt64, new: UInt64)
+        /// Another IPv4 TTL / IPv6 Hop Limit inside one flow, not seen before on it.
+        case ttlChange(old: UInt8, new: UInt8)
+        /// The IPv4 Identification of one flow continues from a new value (confirmed by the next
+        /// packet of that flow, so one reordered packet does not count).
+        case ipIDDiscontinuity(old: UInt32, new: UInt32)
+        /// A visible, protected sync or reset request at Message ID 0 (RFC 6311 §5.1).
+        case counterRequest(CounterExchangeKind, frame: Int)
+        /// IPSEC_REPLAY_COUNTER_SYNC from this side (RFC 6311 §5.2).
+        case replayCounterRequest
+        /// A forward jump of this side's outbound ESP/AH sequence numbers (RFC 6311 §5.2).
+        case sequenceJump(spi: UInt32, from: UInt64, to: UInt64)
+        /// A Message ID 0 INFORMATIONAL request whose content is hidden (no keys), from a side
+        /// that already used Message ID 0 for a request: a sync or reset, unverified.
+        case hiddenMessageIDZero
+    }
+
+    public var kind: Kind
+    public var frame: Int
+    public var timeNanos: Int64
+
+    public init(kind: Kind, frame: Int, timeNanos: Int64) {
+        self.kind = kind
+        self.frame = frame
+        self.timeNanos = timeNanos
+    }
+
+    /// Strong hints make a failover event alone.
+    public var isStrong: Bool {
+        switch kind {
+        case .newMAC, .counterRequest, .replayCounterRequest: true
+        case .ttlChange, .ipIDDiscontinuity, .sequenceJump, .hiddenMessageIDZero: false
+        }
+    }
+
+    /// Hints of the same class do not corroborate each other.
+    var corroborationClass: Int {
+        switch kind {
+        case .newMAC: 0
+        case .ttlChange: 1
+        case .ipIDDiscontinuity: 2
+        case .counterRequest, .replayCounterRequest: 3
+        case .sequenceJump: 4
+        case .hiddenMessageIDZero: 5
+        }
+    }
+}
+
+/// The link and IP identity of one side, per flow, turned into evidence.
+struct IdentityTracker {
+    struct FlowState {
+        var mac: UInt64?
+        var macs: Set<UInt64> = []
+        var ttl: UInt8?
+        var ttls: Set<UInt8> = []
+        var lastIPID: UInt32?
+        var sequentialRun = 0
+        /// A break waiting for the next packet of the flow to confirm it.
+        var pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?
+    }
+
+    /// Most flows tracked per side.
+    static let maxFlows = 8
+    /// A sequential IP ID step (per-flow counters may be shared with a few other flows).
+    static let maxSequentialStep: UInt32 = 1024
+
+    var flows: [PacketFlow: FlowState] = [:]
+
+    /// Updates with one packet of `flow`; returns the evidence it shows.
+    mutating func update(flow: PacketFlow, mac: UInt64?, ttl: UInt8?, ipID: UInt32?, frame: Int,
+                         time: Int64) -> [TakeoverEvidence] {
+        guard var st = flows[flow] ?? (flows.count < Self.maxFlows ? FlowState() : nil) else { return [] }
+        var out: [TakeoverEvidence] = []
+        if let new = mac {
+            if let old = st.mac, old != new, !st.macs.contains(new) {
+                out.append(TakeoverEvidence(kind: .newMAC(old: old, new: new), frame: frame, timeNanos: time))
+            } else if let old = st.mac, old != new {
+                // Back to a MAC seen before on this flow: a failback shows as a change too.
+                out.append(TakeoverEvidence(kind: .newMAC(old: old, new: new), frame: frame, timeNanos: time))
+            }
+            st.mac = new
+            if st.macs.count < 8 { st.macs.insert(new) }
+        }
+        if let new = ttl {
+            if let old = st.ttl, old != new, !st.ttls.contains(new) {
+                out.append(TakeoverEvidence(kind: .ttlChange(old: old, new: new), frame: frame, timeNanos: time))
+            }
+            st.ttl = new
+            if st.ttls.count < 8 { st.ttls.insert(new) }
+        }
+        if let new = ipID {
+            if let p = st.pendingBreak {
+                st.pendingBreak = nil
+                let fromNew = (new &- p.new) & 0xffff
+                let fromOld = (new &- p.old) & 0xffff
+                if fromOld >= 1 && fromOld <= Self.maxSequentialStep {
+                    // The old counter goes on: the break was one stray (reordered) packet.
+                    st.lastIPID = new
+                    st.sequentialRun += 1
+                } else if fromNew >= 1 && fromNew <= Self.maxSequentialStep {
+                    out.append(TakeoverEvidence(kind: .ipIDDiscontinuity(old: p.old, new: p.new), frame: p.frame,
+                                                timeNanos: p.time))
+                    st.lastIPID = new
+                    st.sequentialRun = 1
+                } else {
+                    st.lastIPID = new
+                    st.sequentialRun = 0
+                }
+            } else if let old = st.lastIPID {
+                let step = (new &- old) & 0xffff
+                if step >= 1 && step <= Self.maxSequentialStep {
+                    st.sequentialRun = min(st.sequentialRun + 1, 1_000)
+                    st.lastIPID = new
+                } else if st.sequentialRun >= 3 {
+                    st.pendingBreak = (old, new, frame, time)
+                } else {
+                    st.sequentialRun = 0
+                    st.lastIPID = new
+                }
+            } else {
+                st.lastIPID = new
+            }
+        }
+        flows[flow] = st
+        return out
+    }
+}
+
+/// One failover event of one side, inferred from evidence.
+public struct FailoverEpoch: Hashable, Sendable {
+    /// The side that changed hands (the cluster side).
+    public var side: IKESide
+    /// Where the takeover is placed: the first frame of its evidence.
+    public var frame: Int
+    public var timeNanos: Int64
+    /// The evidence, in capture order.
+    public var evidence: [TakeoverEvidence]
+}
+
+/// Groups evidence into failover events (RFC 6311 §7: "one synchronization per failover event").
+public struct TakeoverInference: Hashable, Sendable {
+    /// Evidence of one side within this time of an event's last evidence belongs to it.
+    public var attachWindowNanos: Int64 = 30_000_000_000
+    /// Two weak hints corroborate each other within this time.
+    public var corroborationWindowNanos: Int64 = 30_000_000_000
+
+    public init() {}
+
+    /// The failover events in `evidence` (any order of sides; capture order within a side).
+    public func epochs(_ evidence: [TakeoverEvidence], side: IKESide) -> [FailoverEpoch] {
+        var epochs: [FailoverEpoch] = []
+        var pending: [TakeoverEvidence] = []
+        var joinedFrame: Int? = nil
+        for e in evidence.sorted(by: { $0.frame < $1.frame }) {
+            // Hints of one packet stay together.
+            if let last = epochs.last, joinedFrame == e.frame || joins(e, last, freshHints: !pending.isEmpty) {
+                epochs[epochs.count - 1].evidence.append(e)
+                joinedFrame = e.frame
+                continue
+            }
+            joinedFrame = nil
+            if e.isStrong {
+                // Weak hints just before (and every sequence jump since the last event, which a
+                // lazy sync explains later: RFC 6311 §7) belong to this event.
+                let earlier = pending.filter {
+                    if case .sequenceJump = $0.kind { return true }
+                    return e.timeNanos - $0.timeNanos <= corroborationWindowNanos
+                }
+                let all = earlier + [e]
+                epochs.append(FailoverEpoch(side: side, frame: all[0].frame, timeNanos: all[0].timeNanos, evidence: all))
+                pending = []
+                joinedFrame = e.frame
+                continue
+            }
+            pending.append(e)
+            let recent = pending.filter { e.timeNanos - $0.timeNanos <= corroborationWindowNanos }
+            if Set(recent.map(\.corroborationClass)).count >= 2 {
+                epochs.append(FailoverEpoch(side: side, frame: recent[0].frame, timeNanos: recent[0].timeNanos,
+                                            evidence: recent))
+                pending = []
+            }
+        }
+        return epochs
+    }
+
+    /// Whether `e` adds to the ongoing event `epoch` rather than starting another one.
+    /// `freshHints`: weak hints arrived since the event's last evidence and are still pending.
+    func joins(_ e: TakeoverEvidence, _ epoch: FailoverEpoch, freshHints: Bool) -> Bool {
+        guard let last = epoch.evidence.last else { return false }
+        let recent = e.timeNanos - last.timeNanos <= attachWindowNanos
+        func has(_ match: (TakeoverEvidence.Kind) -> Bool) -> Bool { epoch.evidence.contains { match($0.kind) } }
+        switch e.kind {
+        case .counterRequest(let k, _):
+            // A counter request belongs to the ongoing event, however late (a lazy sync, RFC 6311
+            // §7), unless the event already has one of this kind and new hints came since: then
+            // it is the next failover. A repeat without new hints is a second one in one event.
+            let hasSame = has { if case .counterRequest(k, _) = $0 { true } else { false } }
+            return !hasSame || !freshHints
+        case .replayCounterRequest:
+            let hasSame = has { if case .replayCounterRequest = $0 { true } else { false } }
+            return !hasSame || !freshHints
+        case .newMAC(_, let mac):
+            // The same new box seen in another flow is the same event, however late.
+            if has({ if case .newMAC(_, mac) = $0 { true } else { false } }) { return true }
+            return recent && !has { if case .newMAC = $0 { true } else { false } }
+        case .ttlChange(_, let ttl):
+            if has({ if case .ttlChange(_, ttl) = $0 { true } else { false } }) { return true }
+            return recent
+        default:
+            return recent
+        }
+    }
+}
