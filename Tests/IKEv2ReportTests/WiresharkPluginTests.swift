@@ -19,6 +19,10 @@ struct WiresharkPluginTests {
         "ikev2ha.reset.nonce", "ikev2ha.reset.new_send_req_message_id", "ikev2ha.reset.new_recv_req_message_id",
     ]
 
+    /// The pseudo-field holding the RFC 6311 rule violations: expert messages in tshark, `errors`
+    /// in the dissect JSON (the same wording on both sides).
+    static let violation = "rfc6311-violation"
+
     /// Frame number -> field name -> values in order (fields without a value left out).
     typealias FrameFields = [Int: [String: [String]]]
 
@@ -46,7 +50,7 @@ struct WiresharkPluginTests {
     /// What the plugin shows in tshark, with the key table as `ikev2_decryption_table`.
     static func tsharkFields(_ tshark: String, pcap: String, keys: String?, prefs: [String] = []) throws -> FrameFields {
         var args = ["-r", pcap, "-X", "lua_script:\(script)", "-T", "fields", "-E", "header=n",
-                    "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number"]
+                    "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number", "-e", "_ws.expert.message"]
         for f in fields { args += ["-e", f] }
         if let keys { args += ["-o", "uat:ikev2_decryption_table:\(try SynthSupport.uatRows(keys))"] }
         for p in prefs { args += ["-o", p] }
@@ -57,11 +61,16 @@ struct WiresharkPluginTests {
         var out: FrameFields = [:]
         for line in r.out.split(separator: "\n", omittingEmptySubsequences: true) {
             let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard cols.count == fields.count + 1, let frame = Int(cols[0]) else {
+            guard cols.count == fields.count + 2, let frame = Int(cols[0]) else {
                 Issue.record("unexpected tshark line: \(line)")
                 continue
             }
-            for (name, col) in zip(fields, cols.dropFirst()) where !col.isEmpty {
+            // A Lua runtime error shows up as an expert message in the frame it hit.
+            let experts = cols[1].split(separator: "|").map(String.init)
+            for e in experts where e.hasPrefix("Lua Error") { Issue.record("frame \(frame): \(e)") }
+            let violations = experts.filter { $0.hasPrefix("RFC 6311 §") }
+            if !violations.isEmpty { out[frame, default: [:]][violation] = violations }
+            for (name, col) in zip(fields, cols.dropFirst(2)) where !col.isEmpty {
                 out[frame, default: [:]][name] = col.split(separator: "|").map { normalize(name, String($0)) }
             }
         }
@@ -87,6 +96,9 @@ struct WiresharkPluginTests {
             let frame = try #require(obj["frame"] as? Int)
             var fields = out[frame] ?? [:]
             collect(obj["payloads"] as? [[String: Any]] ?? [], into: &fields)
+            let errors = (obj["errors"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+            fields[violation, default: []] += errors.filter { $0.hasPrefix("RFC 6311 §") }
+            if fields[violation]?.isEmpty == true { fields[violation] = nil }
             if !fields.isEmpty { out[frame] = fields }
         }
         return out
@@ -242,6 +254,9 @@ struct WiresharkPluginTests {
         #expect(lua[5] == nil)
         #expect(lua[6]?["ikev2ha.notify"] == ["16422", "16423", "16420"])
         #expect(lua[6]?["ikev2ha.sync.nonce"] == nil && lua[6]?["ikev2ha.replay.delta"] == nil && lua[6]?["ikev2ha.supported"] == nil)
+        #expect(lua[6]?[Self.violation] == ["RFC 6311 §6.3: data must be 12 octets, got 8",
+                                           "RFC 6311 §6.4: Protocol ID must be 0, got 3",
+                                           "RFC 6311 §6.1: Protocol ID must be 0, got 3"])
         #expect(lua[7] == nil)
 
         let moved = try Self.tsharkFields(tshark, pcap: pcap, keys: nil, prefs: ["ikev2ha.reset_type:50001"])
@@ -251,5 +266,28 @@ struct WiresharkPluginTests {
         #expect(moved[5]?["ikev2ha.reset.nonce"] == ["0x01020304"])
         #expect(moved[5]?["ikev2ha.reset.new_send_req_message_id"] == ["70000"])
         #expect(moved[5]?["ikev2ha.reset.new_recv_req_message_id"] == ["80000"])
+    }
+
+    @Test("the HA notifies of `ikev2 mutate` (wrong sizes, SPI, Protocol ID, controls): same fields and the same RFC 6311 errors")
+    func mutatedNotifies() throws {
+        let tshark = try #require(Fixtures.tool("tshark"))
+        let dir = try SynthSupport.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pcap = dir.appendingPathComponent("mutated.pcap").path
+        let made = try CLITests.run(["mutate", "--synthesize", "2", "-o", pcap, "--seed", "14"])
+        try #require(made.status == 0, "ikev2 mutate failed: \(made.err)")
+        // Only the ha-notify family: the other families break the message structure, where
+        // Wireshark's ISAKMP dissector and the strict parser legitimately disagree.
+        let index = try String(contentsOfFile: pcap + ".tsv", encoding: .utf8)
+        let frames = Set(index.split(separator: "\n").compactMap { line -> Int? in
+            let cols = line.split(separator: "\t")
+            return cols.count > 1 && cols[1] == "ha-notify" ? Int(cols[0]) : nil
+        })
+        try #require(frames.count >= 20, "ikev2 mutate wrote \(frames.count) ha-notify variants")
+        let lua = try Self.tsharkFields(tshark, pcap: pcap, keys: nil).filter { frames.contains($0.key) }
+        let ours = try Self.dissectFields(pcap: pcap, keys: nil).filter { frames.contains($0.key) }
+        Self.expectSame(lua, ours, "mutated")
+        let rejected = lua.values.filter { $0[Self.violation] != nil }.count
+        #expect(rejected >= frames.count - 4, "only \(rejected) of \(frames.count) variants rejected")
     }
 }
