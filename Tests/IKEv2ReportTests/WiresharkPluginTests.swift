@@ -30,7 +30,7 @@ struct WiresharkPluginTests {
     /// neither pipe can fill up while the other is read).
     static func run(_ exe: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
         let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lua-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        try #require(FileManager.default.createFile(atPath: errURL.path, contents: nil), "cannot create \(errURL.path)")
         defer { try? FileManager.default.removeItem(at: errURL) }
         let errHandle = try FileHandle(forWritingTo: errURL)
         let p = Process()
