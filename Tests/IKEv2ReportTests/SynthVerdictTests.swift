@@ -12,10 +12,10 @@ import Testing
 /// committed sample (which `SynthTests.samplesReproduce` pins to the generator).
 @Suite("Failover verdict on the synthetic samples")
 struct SynthVerdictTests {
-    static func analyze(_ s: SynthScenario) throws -> FailoverReport {
+    static func analyze(_ s: SynthScenario, keys withKeys: Bool = true) throws -> FailoverReport {
         let pcap = Fixtures.samples.appendingPathComponent("\(s.name).pcap").path
-        let keys = try IKEKeyTable(parsing: String(contentsOf: Fixtures.samples.appendingPathComponent("\(s.name).keys"),
-                                                   encoding: .utf8))
+        let keys = withKeys ? try IKEKeyTable(parsing: String(contentsOf: Fixtures.samples.appendingPathComponent("\(s.name).keys"),
+                                                              encoding: .utf8)) : nil
         let pipeline = FailoverPipeline(keys: keys)
         try pipeline.run(reader: CaptureReader(path: pcap))
         return pipeline.finish()
@@ -51,6 +51,20 @@ struct SynthVerdictTests {
             #expect(got != nil && got! <= first, "\(s.name): takeover \(String(describing: got)), expected at or before \(first)")
         } else {
             #expect(takeovers.isEmpty, "\(s.name): takeover invented at \(takeovers)")
+        }
+    }
+
+    /// Without keys the analyzer knows less, never more: a message-id-reuse it reports must be
+    /// one the capture really contains. In particular a request retransmitted with another
+    /// fragmentation (RFC 7383 §2.5) cannot be told from reuse without keys: it is unverified.
+    @Test("without keys, message-id-reuse only where the capture really reuses an ID", arguments: SynthScenario.ID.allCases)
+    func noReuseInventedWithoutKeys(_ id: SynthScenario.ID) throws {
+        let s = try SynthSupport.scenario(id)
+        let e = try s.generate(seed: s.sampleSeed).expectation
+        let report = try Self.analyze(s, keys: false)
+        let real = Set(e.anomalies.filter { $0.kind == .messageIDReuse }.map(\.frame))
+        for got in report.sas.flatMap(\.anomalies) where got.kind == .messageIDReuse && !real.contains(got.frame) {
+            Issue.record("\(s.name) without keys: message-id-reuse at frame \(got.frame): \(got.detail)")
         }
     }
 }
