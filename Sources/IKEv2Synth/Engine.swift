@@ -488,9 +488,14 @@ struct IKERekeyFrames {
 final class IVPool {
     private var ivs: [[UInt8]]
     private var next = 0
+    /// Set when more IVs were asked for than drawn (the message must then be refused).
+    private(set) var exhausted = false
     init(_ ivs: [[UInt8]]) { self.ivs = ivs }
     func take(_ count: Int) -> [UInt8] {
-        guard next < ivs.count else { return [UInt8](repeating: 0, count: count) }
+        guard next < ivs.count else {
+            exhausted = true
+            return [UInt8](repeating: 0, count: count)
+        }
         defer { next += 1 }
         return Array(ivs[next].prefix(count))
     }
@@ -558,6 +563,7 @@ extension Engine {
         } catch {
             throw SynthError("encrypt fragments: \(error)")
         }
+        guard !pool.exhausted else { throw SynthError("more than 32 fragments: raise the fragment size") }
         var out: [Int] = []
         for (i, bytes) in parts.enumerated() {
             if i > 0 { wait(ms: 0...1) }

@@ -100,8 +100,10 @@ public struct ExpectedESPJump: Hashable, Sendable, Codable {
     public var firstAfter: UInt32
     /// The frame carrying `firstAfter`.
     public var frame: Int
-    /// `takeover-outbound-jump` (RFC 6311 §5.2: the new active member advances its own counters)
-    /// or `replay-counter-sync` (the peer added the IPSEC_REPLAY_COUNTER_SYNC delta).
+    /// `takeover-outbound-jump` (RFC 6311 §5.2: the new active member advances its own counters),
+    /// `replay-counter-sync` (the peer added the IPSEC_REPLAY_COUNTER_SYNC delta), or
+    /// `not-captured` (no failover: the capture kept nothing for a while, as in `esn-wrap`; RFC 4303
+    /// §3.4.3 receivers accept any higher number, so this is not an anomaly).
     public var reason: String
 }
 
