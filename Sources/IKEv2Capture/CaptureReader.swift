@@ -17,6 +17,7 @@ import Darwin
 /// - `.ike`: the IKE message from its header on (RFC 7296 §3.1); the non-ESP marker
 ///   (RFC 3948 §2.2) or TCP framing (RFC 9329 §3) is already stripped.
 /// - `.esp`: the ESP packet from the SPI on (RFC 4303 §2).
+/// - `.ah`: the AH header with its ICV (RFC 4302 §2); what AH protects follows as its own event.
 /// - `.natKeepalive`: the single 0xFF byte (RFC 3948 §2.3), or empty over TCP.
 /// - `.ignored`: empty.
 public struct CaptureEvent: ~Escapable {

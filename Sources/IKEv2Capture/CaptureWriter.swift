@@ -195,6 +195,29 @@ extension CaptureWriter {
         try writeUDP(FrameBuilder.be32(spi) + FrameBuilder.be32(sequence) + body, spec: spec, timestampNanoseconds: timestampNanoseconds)
     }
 
+    /// Writes an ESP packet straight over IP (RFC 4303 §2, IP protocol 50; no UDP): SPI,
+    /// sequence number, then `body`.
+    public func writeESPInIP(spi: UInt32, sequence: UInt32, body: [UInt8], spec: FrameSpec, timestampNanoseconds: Int64) throws(CaptureError) {
+        let ip = try FrameBuilder.ip(FrameBuilder.be32(spi) + FrameBuilder.be32(sequence) + body, protocol: 50, spec: spec)
+        try write(FrameBuilder.link(ip, linkType: linkType, spec: spec), timestampNanoseconds: timestampNanoseconds)
+    }
+
+    /// Writes an AH packet (RFC 4302 §2, IP protocol 51): Next Header, Payload Len, Reserved,
+    /// SPI, Sequence Number, `icv`, then `payload` (the protected upper-layer bytes, e.g. a UDP
+    /// datagram built with `FrameBuilder.udp`). The header length must be a multiple of 4
+    /// octets for IPv4 and 8 for IPv6 (RFC 4302 §2.2), so `icv` is sized accordingly.
+    public func writeAH(spi: UInt32, sequence: UInt32, nextHeader: UInt8, icv: [UInt8], payload: [UInt8], spec: FrameSpec,
+                        timestampNanoseconds: Int64) throws(CaptureError) {
+        let length = 12 + icv.count
+        let unit = spec.source.isIPv6 ? 8 : 4
+        guard length % unit == 0, length / 4 - 2 <= 255 else {
+            throw CaptureError(.invalidArgument, "AH ICV of \(icv.count) octets does not make a header length multiple of \(unit)")
+        }
+        let ah = [nextHeader, UInt8(length / 4 - 2), 0, 0] + FrameBuilder.be32(spi) + FrameBuilder.be32(sequence) + icv
+        let ip = try FrameBuilder.ip(ah + payload, protocol: 51, spec: spec)
+        try write(FrameBuilder.link(ip, linkType: linkType, spec: spec), timestampNanoseconds: timestampNanoseconds)
+    }
+
     /// Writes a NAT-keepalive (RFC 3948 §2.3): one 0xFF byte over UDP.
     public func writeNATKeepalive(spec: FrameSpec, timestampNanoseconds: Int64) throws(CaptureError) {
         try writeUDP([0xff], spec: spec, timestampNanoseconds: timestampNanoseconds)

@@ -13,7 +13,7 @@ final class FrameDecoder {
     var tcp: TCPReassembler
     // Counters kept outside `stats` so that emitting (which may read `statistics`) never
     // overlaps an access to `stats`.
-    var nIKE = 0, nESP = 0, nKeepalive = 0, nTCPRecords = 0
+    var nIKE = 0, nESP = 0, nAH = 0, nKeepalive = 0, nTCPRecords = 0
     private var produced = false
     private var reason = IgnoredReason.malformed
 
@@ -34,6 +34,7 @@ final class FrameDecoder {
         var s = stats
         s.ikeMessages = nIKE
         s.espPackets = nESP
+        s.ahPackets = nAH
         s.natKeepalives = nKeepalive
         s.tcpRecords = nTCPRecords
         return s
@@ -62,6 +63,7 @@ final class FrameDecoder {
         switch kind {
         case .ike: nIKE += 1
         case .esp: nESP += 1
+        case .ah: nAH += 1
         case .natKeepalive: nKeepalive += 1
         case .ignored: break
         }
@@ -225,12 +227,10 @@ final class FrameDecoder {
                 nh = b.u8(off)
                 off += len
                 guard off <= b.count else { return }
-            case 51:  // AH: (Payload Len + 2) × 4
-                guard off + 8 <= b.count else { return }
-                let len = (Int(b.u8(off + 1)) + 2) * 4
+            case 51:  // AH (RFC 4302 §2): reported, then the walk goes on after it
+                guard let len = try authenticationHeader(SafeBytes(b.slice(off, b.count)), truncated: truncated, &m, emit) else { return }
                 nh = b.u8(off)
                 off += len
-                guard off <= b.count else { return }
             case 44:  // Fragment header (RFC 8200 §4.5)
                 guard allowFragment, off + 8 <= b.count else { return }
                 let fnh = b.u8(off)
@@ -298,9 +298,27 @@ final class FrameDecoder {
             m.transport = .ip
             m.isTruncated = m.isTruncated || truncated
             try out(.esp(spi: b.u32(0), sequence: b.u32(4)), m, b.raw, emit)
+        case 51:  // AH (RFC 4302 §2), then what it protects (one level: AH after AH is not followed)
+            guard let len = try authenticationHeader(b, truncated: truncated, &m, emit) else { return }
+            let next = b.u8(0)
+            guard next != 51 else { return }
+            try decodeTransport(next, SafeBytes(b.slice(len, b.count)), truncated: truncated, &m, emit)
         default:
             reason = .otherTraffic
         }
+    }
+
+    /// An AH header (RFC 4302 §2.1-2.5): Next Header (1), Payload Len (1, the header length in
+    /// 4-octet units minus 2), Reserved (2), SPI (4), Sequence Number (4), ICV. Emits `.ah` and
+    /// returns the header length, or nil when it is too short or its length runs past the data.
+    private func authenticationHeader(_ b: SafeBytes, truncated: Bool, _ m: inout PacketMeta, _ emit: EmitFunction) throws -> Int? {
+        guard b.count >= 12 else { return nil }
+        let len = (Int(b.u8(1)) + 2) * 4
+        guard len >= 12, len <= b.count else { return nil }
+        m.transport = .ip
+        m.isTruncated = m.isTruncated || truncated
+        try out(.ah(spi: b.u32(4), sequence: b.u32(8)), m, b.slice(0, len), emit)
+        return len
     }
 
     /// UDP (RFC 768). The lower port is tried first, as Wireshark does, so 500↔4500 is port 500.

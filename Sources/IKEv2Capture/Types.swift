@@ -305,6 +305,10 @@ public enum CaptureEventKind: Hashable, Sendable {
     case ike
     /// An ESP packet (RFC 4303 §2): SPI and 32-bit sequence number; `bytes` is the ESP packet.
     case esp(spi: UInt32, sequence: UInt32)
+    /// An AH header (RFC 4302 §2, IP protocol 51): SPI and 32-bit sequence number; `bytes` is
+    /// the AH header with its ICV. What follows AH (e.g. UDP with IKE, or ESP) is decoded too and
+    /// reported as its own event.
+    case ah(spi: UInt32, sequence: UInt32)
     /// A 1-byte 0xFF NAT-keepalive (RFC 3948 §2.3).
     case natKeepalive
     case ignored(IgnoredReason)
@@ -380,6 +384,8 @@ public struct CaptureStatistics: Hashable, Sendable {
     public var framesMatched = 0
     public var ikeMessages = 0
     public var espPackets = 0
+    /// AH headers (RFC 4302) seen.
+    public var ahPackets = 0
     public var natKeepalives = 0
     /// Frames that were IP fragments.
     public var ipFragments = 0

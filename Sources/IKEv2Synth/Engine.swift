@@ -21,6 +21,17 @@ public struct SynthFrame: Hashable, Sendable {
         case ike([UInt8], TransportKind)
         /// ESP-in-UDP (RFC 3948 §2.1): SPI, sequence number, opaque body.
         case esp(spi: UInt32, sequence: UInt32, body: [UInt8])
+        /// ESP straight over IP, protocol 50 (RFC 4303 §2; no NAT, no UDP).
+        case espIP(spi: UInt32, sequence: UInt32, body: [UInt8])
+        /// AH, IP protocol 51 (RFC 4302 §2), transport mode: the header with `icv`, then
+        /// `payload` (a complete upper-layer datagram whose protocol is `nextHeader`).
+        case ah(spi: UInt32, sequence: UInt32, nextHeader: UInt8, icv: [UInt8], payload: [UInt8])
+
+        /// Whether this is IPsec traffic (ESP or AH) rather than IKE.
+        var isIPsec: Bool {
+            if case .ike = self { return false }
+            return true
+        }
     }
 
     /// 1-based position (tshark's frame number).
@@ -38,12 +49,40 @@ struct Host {
     var ttl: UInt8
     var ipID: UInt16
     var ipIDStep: UInt16
+    /// A second IP ID counter for ESP/AH when the box keeps one per flow (Linux: per socket
+    /// for IKE, per destination for the kernel's IPsec output); nil: one counter for all.
+    var ipsecIPID: UInt16? = nil
+    /// TTLs used in turn (ECMP: the same box seen over paths with different hop counts);
+    /// empty: always `ttl`.
+    var ttlCycle: [UInt8] = []
+    var ttlIndex = 0
 
-    mutating func nextIPID() -> UInt16 {
+    mutating func nextIPID(ipsec: Bool = false) -> UInt16 {
+        if ipsec, let v = ipsecIPID {
+            ipsecIPID = v &+ 1
+            return v
+        }
         let v = ipID
         ipID &+= ipIDStep
         return v
     }
+
+    mutating func nextTTL() -> UInt8 {
+        guard !ttlCycle.isEmpty else { return ttl }
+        let v = ttlCycle[ttlIndex % ttlCycle.count]
+        ttlIndex += 1
+        return v
+    }
+}
+
+/// How Child SA traffic is carried.
+enum ChildTransport: Hashable, Sendable {
+    /// ESP-in-UDP on port 4500 (RFC 3948), the default.
+    case espInUDP
+    /// ESP in IP protocol 50 (RFC 4303).
+    case espInIP
+    /// AH in IP protocol 51 (RFC 4302), transport mode over a UDP datagram.
+    case ah
 }
 
 /// One end of the IKE SA (an original role), possibly a cluster with several members.
@@ -78,6 +117,13 @@ struct Engine {
     var natt = false
     /// Responses each side sent, by Message ID: what a peer retransmits for an old request.
     var sentResponses: [IKESide: [UInt32: Int]] = [.initiator: [:], .responder: [:]]
+    /// Every IKE SA's keys, oldest first (`keys` is the current one; a rekey adds one).
+    var allKeys: [IKESAKeys]
+    /// How the Child SA's packets are carried.
+    var childTransport = ChildTransport.espInUDP
+    /// ESP body size in 16-octet blocks between IV and ICV; AH payload size in 4-octet words.
+    var espBlocks: ClosedRange<Int> = 3...40
+    var ahWords: ClosedRange<Int> = 5...40
 
     init(seed: UInt64, timestampBase: Int64) throws(SynthError) {
         var rng = SeededGenerator(seed: seed)
@@ -105,6 +151,7 @@ struct Engine {
         responder.espSPI = 0xC000_0000 | UInt32(truncatingIfNeeded: rng.next() >> 34)
         self.rng = rng
         clock = timestampBase
+        allKeys = [keys]
     }
 
     subscript(side: IKESide) -> Party {
@@ -122,6 +169,12 @@ struct Engine {
 
     /// Frames `content` from the active member of `side` to the active member of the other side.
     mutating func emit(from side: IKESide, _ content: SynthFrame.Content, port: UInt16) -> Int {
+        let spec = makeSpec(from: side, ipsec: content.isIPsec, port: port)
+        return append(spec, content)
+    }
+
+    /// The addresses, TTL and next IP ID of a frame sent now by `side`'s active member.
+    mutating func makeSpec(from side: IKESide, ipsec: Bool, port: UInt16) -> FrameSpec {
         var me = self[side]
         let other = self[side.peer]
         var spec = FrameSpec()
@@ -131,12 +184,25 @@ struct Engine {
         spec.destination = other.members[other.active].ip
         spec.sourcePort = port
         spec.destinationPort = port
-        spec.ttl = me.members[me.active].ttl
-        spec.ipID = me.members[me.active].nextIPID()
+        spec.ttl = me.members[me.active].nextTTL()
+        spec.ipID = me.members[me.active].nextIPID(ipsec: ipsec)
         self[side] = me
+        return spec
+    }
+
+    mutating func append(_ spec: FrameSpec, _ content: SynthFrame.Content) -> Int {
         let n = frames.count + 1
         frames.append(SynthFrame(number: n, timestampNanoseconds: clock, spec: spec, content: content))
         return n
+    }
+
+    /// The same bytes again a little later (a network duplicate: same IP ID, same everything).
+    @discardableResult
+    mutating func duplicate(_ frame: Int) throws(SynthError) -> Int {
+        guard frame >= 1, frame <= frames.count else { throw SynthError("no frame \(frame) to duplicate") }
+        let f = frames[frame - 1]
+        wait(ms: 0...2)
+        return append(f.spec, f.content)
     }
 
     mutating func emitIKE(from side: IKESide, _ bytes: [UInt8]) -> Int {
@@ -243,13 +309,51 @@ struct Engine {
     // MARK: ESP
 
     /// One ESP-in-UDP packet from `side` with its next sequence number; the body is opaque
-    /// (IV + ciphertext + ICV sized like AES-CBC/HMAC-SHA2-256-128 traffic).
+    /// (IV + ciphertext + ICV sized like AES-CBC/HMAC-SHA2-256-128 traffic). With another
+    /// `childTransport`, ESP in IP or AH instead. With ESN only the low 32 bits go on the wire
+    /// (RFC 4303 §2.2.1).
     @discardableResult
     mutating func esp(from side: IKESide) -> Int {
         self[side].espSequence &+= 1
-        let seq = UInt32(truncatingIfNeeded: self[side].espSequence)
-        let body = rng.wordBytes(16 + 16 * rng.int(in: 3...40) + 16)
-        return emit(from: side, .esp(spi: self[side].espSPI, sequence: seq, body: body), port: 4500)
+        let content = ipsecContent(from: side, sequence: self[side].espSequence)
+        return emit(from: side, content, port: childTransport == .ah ? 5004 : 4500)
+    }
+
+    /// The packet carrying `sequence` on `side`'s outbound SA (its low 32 bits on the wire).
+    mutating func ipsecContent(from side: IKESide, sequence: UInt64) -> SynthFrame.Content {
+        let seq = UInt32(truncatingIfNeeded: sequence)
+        let spi = self[side].espSPI
+        switch childTransport {
+        case .espInUDP:
+            return .esp(spi: spi, sequence: seq, body: rng.wordBytes(16 + 16 * rng.int(in: espBlocks) + 16))
+        case .espInIP:
+            return .espIP(spi: spi, sequence: seq, body: rng.wordBytes(16 + 16 * rng.int(in: espBlocks) + 16))
+        case .ah:
+            // HMAC-SHA2-256-128: a 16-octet ICV (RFC 4868 §2.3); the header is then 28 octets.
+            return .ah(spi: spi, sequence: seq, nextHeader: 17, icv: rng.wordBytes(16),
+                       payload: rng.wordBytes(4 * rng.int(in: ahWords)))
+        }
+    }
+
+    /// `count` packets from `side` with consecutive sequence numbers, numbered and stamped in
+    /// send order (IP IDs too), but captured in `order` (indices into the burst): reordering
+    /// on the path (RFC 4303 §3.4.3: the receiver accepts them inside its window).
+    /// Returns the frames, in burst index order.
+    @discardableResult
+    mutating func espBurst(from side: IKESide, count: Int, order: [Int]) throws(SynthError) -> [Int] {
+        guard count >= 1, order.sorted() == Array(0..<count) else { throw SynthError("burst order is not a permutation") }
+        var made: [(FrameSpec, SynthFrame.Content)] = []
+        for _ in 0..<count {
+            self[side].espSequence &+= 1
+            let content = ipsecContent(from: side, sequence: self[side].espSequence)
+            made.append((makeSpec(from: side, ipsec: true, port: childTransport == .ah ? 5004 : 4500), content))
+        }
+        var frameOf = [Int](repeating: 0, count: count)
+        for i in order {
+            wait(ms: 0...3)
+            frameOf[i] = append(made[i].0, made[i].1)
+        }
+        return frameOf
     }
 
     /// ESP from both sides, a few times, with gaps.
@@ -278,6 +382,17 @@ struct Engine {
         ])])
     }
 
+    /// An AH proposal (RFC 7296 §3.3: integrity and ESN transforms, no encryption).
+    static func ahProposal(spi: UInt32, esn: Bool) -> SAPayload {
+        SAPayload(proposals: [Proposal(protocolID: .ah, spi: bigEndian(spi), transforms: [
+            .integrity(.hmacSHA2_256_128), .sequenceNumbers(esn ? .esn : .noESN),
+        ])])
+    }
+
+    static func bigEndian64(_ v: UInt64) -> [UInt8] {
+        bigEndian(UInt32(truncatingIfNeeded: v >> 32)) + bigEndian(UInt32(truncatingIfNeeded: v))
+    }
+
     static func bigEndian(_ v: UInt32) -> [UInt8] {
         [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]
     }
@@ -291,27 +406,39 @@ struct Engine {
 
     /// IKE_SA_INIT (RFC 7296 §1.2) on UDP 500: SA, KE (group 14), Nonce, NAT detection. The NAT
     /// hashes are random, i.e. a NAT is "detected", so IKE_AUTH moves to UDP 4500 (§2.23).
-    mutating func ikeSAInit() throws(SynthError) {
+    /// With `nat` false no NAT detection is offered and IKE stays on port 500 (ESP then goes
+    /// in IP protocol 50). `extra` notifies follow (e.g. IKEV2_FRAGMENTATION_SUPPORTED,
+    /// RFC 7383 §2.3).
+    mutating func ikeSAInit(nat: Bool = true, extra: [NotifyPayload] = []) throws(SynthError) {
         for side in [IKESide.initiator, .responder] {
-            let payloads: [IKEPayload] = [
+            var payloads: [IKEPayload] = [
                 IKEPayload(type: .securityAssociation, body: .securityAssociation(Self.ikeProposal())),
                 IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 14, keyExchangeData: rng.wordBytes(256)))),
                 IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.wordBytes(32)))),
-                .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.wordBytes(20))),
-                .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.wordBytes(20))),
             ]
+            if nat {
+                payloads += [
+                    .notify(NotifyPayload(type: .natDetectionSourceIP, data: rng.wordBytes(20))),
+                    .notify(NotifyPayload(type: .natDetectionDestinationIP, data: rng.wordBytes(20))),
+                ]
+            }
+            payloads += extra.map { IKEPayload.notify($0) }
             _ = try plain(from: side, exchange: .ikeSAInit, messageID: 0, response: side == .responder,
                           responderSPI: side == .initiator ? 0 : keys.responderSPI, payloads: payloads)
             wait(ms: side == .initiator ? 12...40 : 3...10)
         }
         initiator.counters = MessageIDCounters(nextSend: 1, nextExpected: 0)
         responder.counters = MessageIDCounters(nextSend: 0, nextExpected: 1)
-        natt = true
+        natt = nat
     }
 
     /// IKE_AUTH (RFC 7296 §1.2) with each side's claimed capability notifies (RFC 6311 §5,
     /// `ha-reset.md`): the responder claims only what the initiator also claimed.
     mutating func ikeAuth(esn: Bool = false) throws(SynthError) {
+        let ah = childTransport == .ah
+        let childSA = { (spi: UInt32) -> SAPayload in
+            ah ? Self.ahProposal(spi: spi, esn: esn) : Self.espProposal(spi: spi, esn: esn)
+        }
         let tsi = try Self.selectors(1)
         let tsr = try Self.selectors(2)
         let offered = Set(initiator.claims.map(\.notifyType))
@@ -322,7 +449,7 @@ struct Engine {
         ]
         req += initiator.claims.map { IKEPayload.notify($0) }
         req += [
-            IKEPayload(type: .securityAssociation, body: .securityAssociation(Self.espProposal(spi: responder.espSPI, esn: esn))),
+            IKEPayload(type: .securityAssociation, body: .securityAssociation(childSA(responder.espSPI))),
             IKEPayload(type: .trafficSelectorInitiator, body: .trafficSelectors(tsi)),
             IKEPayload(type: .trafficSelectorResponder, body: .trafficSelectors(tsr)),
         ]
@@ -332,7 +459,7 @@ struct Engine {
         ]
         resp += responder.claims.map { IKEPayload.notify($0) }
         resp += [
-            IKEPayload(type: .securityAssociation, body: .securityAssociation(Self.espProposal(spi: initiator.espSPI, esn: esn))),
+            IKEPayload(type: .securityAssociation, body: .securityAssociation(childSA(initiator.espSPI))),
             IKEPayload(type: .trafficSelectorInitiator, body: .trafficSelectors(tsi)),
             IKEPayload(type: .trafficSelectorResponder, body: .trafficSelectors(tsr)),
         ]
@@ -342,5 +469,113 @@ struct Engine {
     /// Whether both sides claimed `type` (the capability is usable, RFC 6311 §5).
     func negotiated(_ type: NotifyType) -> Bool {
         initiator.claims.contains { $0.notifyType == type } && responder.claims.contains { $0.notifyType == type }
+    }
+}
+
+// MARK: - IKE SA rekey and fragments
+
+/// What an IKE SA rekey (RFC 7296 §1.3.2) put in the capture.
+struct IKERekeyFrames {
+    var request: Int
+    var response: Int
+    var deleteRequest: Int
+    var deleteResponse: Int
+    var old: IKESAKeys
+    var new: IKESAKeys
+}
+
+/// IVs drawn up front for a message whose fragment count is not known before it is sealed.
+final class IVPool {
+    private var ivs: [[UInt8]]
+    private var next = 0
+    /// Set when more IVs were asked for than drawn (the message must then be refused).
+    private(set) var exhausted = false
+    init(_ ivs: [[UInt8]]) { self.ivs = ivs }
+    func take(_ count: Int) -> [UInt8] {
+        guard next < ivs.count else {
+            exhausted = true
+            return [UInt8](repeating: 0, count: count)
+        }
+        defer { next += 1 }
+        return Array(ivs[next].prefix(count))
+    }
+}
+
+extension Engine {
+    /// Rekeys the IKE SA from `side` (RFC 7296 §1.3.2): CREATE_CHILD_SA with an SA payload of
+    /// protocol IKE carrying the sender's new 8-octet SPI, a nonce and a KE payload; the answer
+    /// the same with the responder's new SPI. The new SA gets new keys (added to the key table)
+    /// and both its Message ID counters start at 0 (RFC 7296 §2.18). Then the rekey initiator
+    /// deletes the old SA with an INFORMATIONAL carrying Delete (protocol IKE, no SPIs) on the
+    /// old SA, answered by an empty INFORMATIONAL (§1.4.1). Child SAs move to the new SA.
+    mutating func rekeyIKESA(from side: IKESide) throws(SynthError) -> IKERekeyFrames {
+        let newSPIs = (initiator: rng.next() | 1, responder: rng.next() | 1)
+        func ikeSA(_ spi: UInt64) -> IKEPayload {
+            IKEPayload(type: .securityAssociation, body: .securityAssociation(SAPayload(proposals: [
+                Proposal(protocolID: .ike, spi: Self.bigEndian64(spi), transforms: Self.ikeProposal().proposals[0].transforms),
+            ])))
+        }
+        let mine = side == .initiator ? newSPIs.initiator : newSPIs.responder
+        let theirs = side == .initiator ? newSPIs.responder : newSPIs.initiator
+        let req: [IKEPayload] = [
+            ikeSA(mine),
+            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.wordBytes(32)))),
+            IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 14, keyExchangeData: rng.wordBytes(256)))),
+        ]
+        let resp: [IKEPayload] = [
+            ikeSA(theirs),
+            IKEPayload(type: .nonce, body: .nonce(OpaquePayload(data: rng.wordBytes(32)))),
+            IKEPayload(type: .keyExchange, body: .keyExchange(KEPayload(group: 14, keyExchangeData: rng.wordBytes(256)))),
+        ]
+        let (request, response) = try exchange(from: side, inner: req, responseInner: resp, exchange: .createChildSA)
+        let old = keys
+        let new: IKESAKeys
+        do {
+            new = try IKESAKeys(initiatorSPI: newSPIs.initiator, responderSPI: newSPIs.responder, encryption: .aesCBC256,
+                                integrity: .hmacSHA256_128, skEi: rng.wordBytes(32), skEr: rng.wordBytes(32),
+                                skAi: rng.wordBytes(32), skAr: rng.wordBytes(32))
+        } catch {
+            throw SynthError("rekeyed keys: \(error)")
+        }
+        wait(ms: 20...120)
+        let delete = IKEPayload(type: .delete, body: .delete(DeletePayload(protocolID: .ike, spiSize: 0, spis: [])))
+        let (deleteRequest, deleteResponse) = try exchange(from: side, inner: [delete], responseInner: [])
+        keys = new
+        allKeys.append(new)
+        initiator.counters = MessageIDCounters(nextSend: 0, nextExpected: 0)
+        responder.counters = MessageIDCounters(nextSend: 0, nextExpected: 0)
+        sentResponses = [.initiator: [:], .responder: [:]]
+        return IKERekeyFrames(request: request, response: response, deleteRequest: deleteRequest,
+                              deleteResponse: deleteResponse, old: old, new: new)
+    }
+
+    /// An SK message sent as RFC 7383 fragments (SKF) of at most `maxChunk` plaintext octets
+    /// each, one frame per fragment. Returns the frames.
+    @discardableResult
+    mutating func skFragments(from side: IKESide, exchange: ExchangeType, messageID: UInt32, response: Bool,
+                              inner: [IKEPayload], maxChunk: Int) throws(SynthError) -> [Int] {
+        let pool = IVPool((0..<32).map { _ in rng.wordBytes(keys.encryption.ivLength) })
+        let parts: [[UInt8]]
+        do {
+            parts = try IKEEncryptor.encryptFragments(
+                header: header(from: side, exchange: exchange, messageID: messageID, response: response),
+                innerPayloads: inner, keys: keys, maxChunk: maxChunk, ivGenerator: { pool.take($0) })
+        } catch {
+            throw SynthError("encrypt fragments: \(error)")
+        }
+        guard !pool.exhausted else { throw SynthError("more than 32 fragments: raise the fragment size") }
+        var out: [Int] = []
+        for (i, bytes) in parts.enumerated() {
+            if i > 0 { wait(ms: 0...1) }
+            let n = emitIKE(from: side, bytes)
+            var meta = ExpectedIKEFrame(frame: n, sender: side.rawValue, messageID: messageID, exchange: exchange.rawValue,
+                                        isResponse: response, encrypted: true, notifyTypes: [], retransmissionOf: nil)
+            meta.fragmentNumber = i + 1
+            meta.fragmentTotal = parts.count
+            ikeFrames.append(meta)
+            out.append(n)
+        }
+        if response, let last = out.last { sentResponses[side, default: [:]][messageID] = last }
+        return out
     }
 }

@@ -68,11 +68,13 @@ public struct ExpectedCounterSync: Hashable, Sendable, Codable {
     public var responseRecv: UInt32?
     /// The IPSEC_REPLAY_COUNTER_SYNC delta in the same request (RFC 6311 §6.4), if any.
     public var replayCounterDelta: UInt64?
+    /// Whether that delta is the 8-octet ESN form (the Child SAs use ESN).
+    public var replayCounterESN: Bool
     public var outcome: Outcome
 
     public init(kind: Kind, requester: IKESide, requestFrame: Int, retransmissionFrames: [Int] = [],
                 responseFrame: Int?, request: MessageIDSyncData, response: MessageIDSyncData?,
-                replayCounterDelta: UInt64? = nil, outcome: Outcome) {
+                replayCounterDelta: UInt64? = nil, replayCounterESN: Bool = false, outcome: Outcome) {
         self.kind = kind
         self.requester = requester.rawValue
         self.requestFrame = requestFrame
@@ -84,6 +86,7 @@ public struct ExpectedCounterSync: Hashable, Sendable, Codable {
         self.responseSend = response?.expectedSend
         self.responseRecv = response?.expectedRecv
         self.replayCounterDelta = replayCounterDelta
+        self.replayCounterESN = replayCounterESN
         self.outcome = outcome
     }
 }
@@ -97,8 +100,10 @@ public struct ExpectedESPJump: Hashable, Sendable, Codable {
     public var firstAfter: UInt32
     /// The frame carrying `firstAfter`.
     public var frame: Int
-    /// `takeover-outbound-jump` (RFC 6311 §5.2: the new active member advances its own counters)
-    /// or `replay-counter-sync` (the peer added the IPSEC_REPLAY_COUNTER_SYNC delta).
+    /// `takeover-outbound-jump` (RFC 6311 §5.2: the new active member advances its own counters),
+    /// `replay-counter-sync` (the peer added the IPSEC_REPLAY_COUNTER_SYNC delta), or
+    /// `not-captured` (no failover: the capture kept nothing for a while, as in `esn-wrap`; RFC 4303
+    /// §3.4.3 receivers accept any higher number, so this is not an anomaly).
     public var reason: String
 }
 
@@ -115,6 +120,25 @@ public struct ExpectedIKEFrame: Hashable, Sendable, Codable {
     public var notifyTypes: [UInt16]
     /// Whether the bytes repeat an earlier frame exactly (a retransmission).
     public var retransmissionOf: Int?
+    /// For an SKF message (RFC 7383 §2.5): its Fragment Number and Total Fragments. Notify
+    /// types are then not listed per fragment.
+    public var fragmentNumber: Int? = nil
+    public var fragmentTotal: Int? = nil
+}
+
+/// An IKE SA rekey (RFC 7296 §1.3.2) in the capture: the lineage old SPIs -> new SPIs.
+public struct ExpectedIKERekey: Hashable, Sendable, Codable {
+    /// Old and new SPIs as 16 hex digits.
+    public var oldInitiatorSPI: String
+    public var oldResponderSPI: String
+    public var newInitiatorSPI: String
+    public var newResponderSPI: String
+    /// The CREATE_CHILD_SA request and response (on the old SA).
+    public var requestFrame: Int
+    public var responseFrame: Int
+    /// The INFORMATIONAL with Delete (protocol IKE) on the old SA, and its response.
+    public var deleteRequestFrame: Int
+    public var deleteResponseFrame: Int
 }
 
 /// Everything a synthetic capture is built to show.
@@ -135,10 +159,12 @@ public struct SynthExpectation: Hashable, Sendable, Encodable {
     public var espJumps: [ExpectedESPJump]
     public var ikeFrames: [ExpectedIKEFrame]
     public var frameCount: Int
+    /// IKE SA rekeys, in order (the key table has one row per SA).
+    public var rekeys: [ExpectedIKERekey] = []
 
     enum CodingKeys: String, CodingKey {
         case scenario, seed, initiatorSPI, responderSPI, takeoverFrames, syncs, anomalies, toleratedAnomalyKinds,
-             espJumps, ikeFrames, frameCount
+             espJumps, ikeFrames, frameCount, rekeys
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -154,6 +180,7 @@ public struct SynthExpectation: Hashable, Sendable, Encodable {
         try c.encode(espJumps, forKey: .espJumps)
         try c.encode(ikeFrames, forKey: .ikeFrames)
         try c.encode(frameCount, forKey: .frameCount)
+        if !rekeys.isEmpty { try c.encode(rekeys, forKey: .rekeys) }
     }
 
     /// The distinct anomaly kinds that must be reported, sorted.

@@ -24,6 +24,18 @@ public struct SynthScenario: Hashable, Sendable {
         case simultaneousFailover = "simultaneous-failover"
         case peerWithoutSupport = "peer-without-support"
         case replayedSync = "replayed-sync"
+        case espAntiReplay = "esp-anti-replay"
+        case esnWrap = "esn-wrap"
+        case noInventedTakeover = "no-invented-takeover"
+        case silentTakeoverLazySync = "silent-takeover-lazy-sync"
+        case failoverFailback = "failover-failback"
+        case ikeSARekeyFailover = "ike-sa-rekey-failover"
+        case misplacedSync = "misplaced-sync"
+        case midSACapture = "mid-sa-capture"
+        case refragmentedRetransmission = "refragmented-retransmission"
+        case replayDeltaWithLoss = "replay-delta-with-loss"
+        case crossingSyncsUnequal = "crossing-syncs-unequal"
+        case ahStaleCounter = "ah-stale-counter"
     }
 
     public let id: ID
@@ -79,7 +91,12 @@ public struct SynthScenario: Hashable, Sendable {
     public static let all: [SynthScenario] = [
         rfc6311Sync, rfc6311SyncWithReplayCounter, reset, noSyncReuse, simultaneousFailover, peerWithoutSupport,
         replayedSync,
-    ]
+    ] + issue12
+
+    /// Whether the capture contains a failover (a takeover by another cluster member).
+    public var hasFailover: Bool {
+        ![.espAntiReplay, .noInventedTakeover, .refragmentedRetransmission].contains(id)
+    }
 
     /// The scenario called `name`, or nil.
     public static func named(_ name: String) -> SynthScenario? { all.first { $0.name == name } }
@@ -96,17 +113,31 @@ public struct SynthScenario: Hashable, Sendable {
         case .simultaneousFailover: try story.simultaneousScenario()
         case .peerWithoutSupport: try story.peerWithoutSupportScenario()
         case .replayedSync: try story.replayedSyncScenario()
+        case .espAntiReplay: try story.espAntiReplayScenario()
+        case .esnWrap: try story.esnWrapScenario()
+        case .noInventedTakeover: try story.noInventedTakeoverScenario()
+        case .silentTakeoverLazySync: try story.silentTakeoverLazySyncScenario()
+        case .failoverFailback: try story.failoverFailbackScenario()
+        case .ikeSARekeyFailover: try story.ikeSARekeyFailoverScenario()
+        case .misplacedSync: try story.misplacedSyncScenario()
+        case .midSACapture: try story.midSACaptureScenario()
+        case .refragmentedRetransmission: try story.refragmentedRetransmissionScenario()
+        case .replayDeltaWithLoss: try story.syncScenario(replayCounter: true, lostAfterDelta: 2...4,
+                                                          jump: ReplayCounterSync.defaultOutboundJump)
+        case .crossingSyncsUnequal: try story.simultaneousScenario(marginI: 30, marginR: 10, receiveMarginR: 3,
+                                                                   jump: ReplayCounterSync.defaultOutboundJump)
+        case .ahStaleCounter: try story.ahStaleCounterScenario()
         }
         e = story.engine
         let expectation = SynthExpectation(
-            scenario: name, seed: seed, initiatorSPI: hex64(e.keys.initiatorSPI), responderSPI: hex64(e.keys.responderSPI),
+            scenario: name, seed: seed, initiatorSPI: hex64(e.allKeys[0].initiatorSPI), responderSPI: hex64(e.allKeys[0].responderSPI),
             takeoverFrames: story.takeoverFrames, syncs: story.syncs, anomalies: story.anomalies,
             toleratedAnomalyKinds: toleratedAnomalyKinds, espJumps: story.espJumps, ikeFrames: e.ikeFrames,
-            frameCount: e.frames.count)
+            frameCount: e.frames.count, rekeys: story.rekeys)
         guard expectation.anomalyKinds == expectedAnomalyKinds.sorted(by: { $0.rawValue < $1.rawValue }) else {
             throw SynthError("\(name): built anomalies \(expectation.anomalyKinds) differ from the declared \(expectedAnomalyKinds)")
         }
-        return SynthCapture(scenario: self, frames: e.frames, keys: IKEKeyTable([e.keys]), expectation: expectation)
+        return SynthCapture(scenario: self, frames: e.frames, keys: IKEKeyTable(e.allKeys), expectation: expectation)
     }
 }
 
@@ -142,6 +173,12 @@ public struct SynthCapture: Sendable {
                     try w.writeIKE(bytes, spec: f.spec, transport: transport, timestampNanoseconds: f.timestampNanoseconds)
                 case .esp(let spi, let seq, let body):
                     try w.writeESPInUDP(spi: spi, sequence: seq, body: body, spec: f.spec, timestampNanoseconds: f.timestampNanoseconds)
+                case .espIP(let spi, let seq, let body):
+                    try w.writeESPInIP(spi: spi, sequence: seq, body: body, spec: f.spec, timestampNanoseconds: f.timestampNanoseconds)
+                case .ah(let spi, let seq, let nextHeader, let icv, let payload):
+                    let upper = try FrameBuilder.udp(payload, spec: f.spec)
+                    try w.writeAH(spi: spi, sequence: seq, nextHeader: nextHeader, icv: icv, payload: upper, spec: f.spec,
+                                  timestampNanoseconds: f.timestampNanoseconds)
                 }
             }
             try w.commit()
@@ -173,6 +210,7 @@ struct Story {
     var syncs: [ExpectedCounterSync] = []
     var anomalies: [ExpectedAnomaly] = []
     var espJumps: [ExpectedESPJump] = []
+    var rekeys: [ExpectedIKERekey] = []
 
     init(engine: Engine) { self.engine = engine }
 
@@ -186,8 +224,9 @@ struct Story {
     /// happens after the peer's MID 3 and the gateway's MID 0 (so a standby misses the gateway's
     /// MID 1 and the peer's MID 4); then the active gateway member dies while the peer keeps
     /// sending ESP. Returns what each side's standby had replicated.
-    mutating func prologue(staleReplication: Bool = true, gatewayDies: Bool = true) throws(SynthError) -> (initiator: Replicated, responder: Replicated) {
-        try engine.ikeSAInit()
+    mutating func prologue(staleReplication: Bool = true, gatewayDies: Bool = true, nat: Bool = true,
+                           burstAfterSnapshot: Int = 0) throws(SynthError) -> (initiator: Replicated, responder: Replicated) {
+        try engine.ikeSAInit(nat: nat)
         engine.wait(ms: 2...8)
         try engine.ikeAuth()
         engine.traffic(2)
@@ -199,6 +238,11 @@ struct Story {
         engine.wait(ms: 1500...3000)
         try engine.exchange(from: .initiator)              // peer MID 3
         var snapshot = (initiator: engine.replicate(.initiator), responder: engine.replicate(.responder))
+        if burstAfterSnapshot > 0 {
+            // Bulk traffic from the gateway that the synch channel has not replicated yet.
+            engine.wait(ms: 100...300)
+            try engine.espBurst(from: .responder, count: burstAfterSnapshot, order: Array(0..<burstAfterSnapshot))
+        }
         engine.traffic(2)
         engine.wait(ms: 1500...3000)
         try engine.exchange(from: .responder)              // gateway MID 1
@@ -220,14 +264,16 @@ struct Story {
     }
 
     /// The new active member's own outbound jump (RFC 6311 §5.2), recorded on its next ESP packet.
-    mutating func outboundJump(_ side: IKESide, lastSentBefore: UInt64) {
+    @discardableResult
+    mutating func outboundJump(_ side: IKESide, lastSentBefore: UInt64, by jump: UInt64 = SynthScenario.outboundJump) -> Int {
         let before = engine[side].espSequence
-        engine[side].espSequence = before &+ SynthScenario.outboundJump
+        engine[side].espSequence = before &+ jump
         let frame = engine.esp(from: side)
         espJumps.append(ExpectedESPJump(spi: engine[side].espSPI, sender: side.rawValue,
                                         lastBefore: UInt32(truncatingIfNeeded: lastSentBefore),
                                         firstAfter: UInt32(truncatingIfNeeded: engine[side].espSequence),
                                         frame: frame, reason: "takeover-outbound-jump"))
+        return frame
     }
 
     /// Ordinary traffic after a successful sync: ESP, then a request from each side at its new ID.
@@ -242,7 +288,8 @@ struct Story {
 
     /// RFC 6311 §5.1 sync from the gateway's standby: request (M1, P1) from its replicated
     /// counters, the peer's answer from its real counters, both sides adopt.
-    mutating func gatewaySync(replicated: Replicated, delta: UInt64?, peer: inout MessageIDSyncResponder) throws(SynthError) -> MessageIDSyncData {
+    mutating func gatewaySync(replicated: Replicated, delta: UInt64?, peer: inout MessageIDSyncResponder, esn: Bool = false,
+                              marksTakeover: Bool = true) throws(SynthError) -> MessageIDSyncData {
         var member = MessageIDSyncRequester(replicated: replicated.counters)
         let nonce = UInt32(truncatingIfNeeded: engine.rng.next())
         var request = MessageIDSyncData(nonce: 0, expectedSend: 0, expectedRecv: 0)
@@ -251,13 +298,13 @@ struct Story {
                                                           expectedRecv: request.expectedRecv))]
         if let delta {
             do {
-                inner.append(.notify(try .replayCounterSync(delta: delta, extendedSequenceNumbers: false)))
+                inner.append(.notify(try .replayCounterSync(delta: delta, extendedSequenceNumbers: esn)))
             } catch {
                 throw SynthError("replay counter notify: \(error)")
             }
         }
         let reqFrame = try engine.sk(from: .responder, exchange: .informational, messageID: 0, response: false, inner: inner)
-        takeoverFrames.append(reqFrame)
+        if marksTakeover { takeoverFrames.append(reqFrame) }
         guard case .respond(let answer, _) = peer.handleRequest(request) else {
             throw SynthError("the peer dropped a sync request that should be accepted")
         }
@@ -272,13 +319,14 @@ struct Story {
         engine.initiator.counters = peer.counters
         syncs.append(ExpectedCounterSync(kind: .messageIDSync, requester: .responder, requestFrame: reqFrame,
                                          responseFrame: respFrame, request: request, response: answer,
-                                         replayCounterDelta: delta, outcome: .accepted))
+                                         replayCounterDelta: delta, replayCounterESN: esn, outcome: .accepted))
         return request
     }
 
     // MARK: scenarios
 
-    mutating func syncScenario(replayCounter: Bool) throws(SynthError) {
+    mutating func syncScenario(replayCounter: Bool, lostAfterDelta: ClosedRange<Int>? = nil,
+                               jump: UInt64 = SynthScenario.outboundJump) throws(SynthError) {
         engine.initiator.claims = [.messageIDSyncSupported()] + (replayCounter ? [.replayCounterSyncSupported()] : [])
         engine.responder.claims = [.messageIDSyncSupported(), .replayCounterSyncSupported()]
         let replicated = try prologue().responder
@@ -290,7 +338,7 @@ struct Story {
         let delta: UInt64? = replayCounter ? UInt64(1 << engine.rng.int(in: 14...18)) : nil
         _ = try gatewaySync(replicated: replicated, delta: delta, peer: &peer)
         engine.wait(ms: 20...200)
-        outboundJump(.responder, lastSentBefore: lastSent)
+        outboundJump(.responder, lastSentBefore: lastSent, by: jump)
         if let delta {
             // RFC 6311 §5.2: the peer adds the delta to every Child SA's outbound counter.
             let before = engine.initiator.espSequence
@@ -301,6 +349,11 @@ struct Story {
                                                                            extendedSequenceNumbers: false)])
             }
             engine.initiator.espSequence = advanced.first?.sequence ?? before
+            if let lostAfterDelta {
+                // A few packets sent right after the delta was applied are missing from the
+                // capture (lost before the capture point): the first one seen is later.
+                engine.initiator.espSequence &+= UInt64(engine.rng.int(in: lostAfterDelta))
+            }
             engine.wait(ms: 5...60)
             let frame = engine.esp(from: .initiator)
             espJumps.append(ExpectedESPJump(spi: engine.initiator.espSPI, sender: IKESide.initiator.rawValue,
@@ -370,7 +423,8 @@ struct Story {
         engine.traffic(1)
     }
 
-    mutating func simultaneousScenario() throws(SynthError) {
+    mutating func simultaneousScenario(marginI: UInt32 = SynthScenario.syncMargin, marginR: UInt32 = SynthScenario.syncMargin,
+                                       receiveMarginR: UInt32 = 0, jump: UInt64 = SynthScenario.outboundJump) throws(SynthError) {
         engine.initiator.claims = [.messageIDSyncSupported()]
         engine.responder.claims = [.messageIDSyncSupported()]
         let replicated = try prologue(gatewayDies: false)
@@ -387,8 +441,8 @@ struct Story {
         let nonceR = UInt32(truncatingIfNeeded: engine.rng.next())
         let nonceI = UInt32(truncatingIfNeeded: engine.rng.next())
         try Self.ha { () throws(HAError) in
-            reqR = try memberR.makeRequest(margin: SynthScenario.syncMargin, nonce: nonceR)
-            reqI = try memberI.makeRequest(margin: SynthScenario.syncMargin, nonce: nonceI)
+            reqR = try memberR.makeRequest(margin: marginR, nonce: nonceR, receiveMargin: receiveMarginR)
+            reqI = try memberI.makeRequest(margin: marginI, nonce: nonceI)
         }
         // Each member, having announced (M1, P1), answers the other's request from those values.
         var responderOfI = MessageIDSyncResponder(counters: MessageIDCounters(nextSend: reqI.expectedSend, nextExpected: reqI.expectedRecv))
@@ -421,9 +475,9 @@ struct Story {
         syncs.append(ExpectedCounterSync(kind: .messageIDSync, requester: .initiator, requestFrame: frameReqI,
                                          responseFrame: frameRespToI, request: reqI, response: ansToI, outcome: .accepted))
         engine.wait(ms: 20...200)
-        outboundJump(.responder, lastSentBefore: lastR)
+        outboundJump(.responder, lastSentBefore: lastR, by: jump)
         engine.wait(ms: 5...60)
-        outboundJump(.initiator, lastSentBefore: lastI)
+        outboundJump(.initiator, lastSentBefore: lastI, by: jump)
         try epilogue()
     }
 

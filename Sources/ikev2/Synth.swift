@@ -48,6 +48,16 @@ struct Synth: ParsableCommand {
             for s in SynthScenario.all {
                 let kinds = s.expectedAnomalyKinds.map(\.rawValue).joined(separator: ", ")
                 print("\(s.name)\n  \(s.summary)\n  expected anomalies: \(kinds.isEmpty ? "none" : kinds)")
+                if !s.toleratedAnomalyKinds.isEmpty {
+                    print("  tolerated: \(s.toleratedAnomalyKinds.map(\.rawValue).joined(separator: ", "))")
+                }
+                // The committed sample's ground truth, frame by frame.
+                guard let e = try? s.generate(seed: s.sampleSeed).expectation else { continue }
+                func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ", ") }
+                print("  sample (seed \(s.sampleSeed), \(e.frameCount) frames): anomalies \(list(e.anomalies.map { "\($0.kind.rawValue)@\($0.frame)" }))"
+                      + "; takeover frames \(list(e.takeoverFrames.map(String.init)))"
+                      + "; syncs \(list(e.syncs.map { "\($0.kind.rawValue) \($0.requestFrame)->\($0.responseFrame.map(String.init) ?? "none")" }))"
+                      + "; ESP jumps \(list(e.espJumps.map { "\($0.lastBefore)->\($0.firstAfter)@\($0.frame) (\($0.reason))" }))")
             }
             return
         }

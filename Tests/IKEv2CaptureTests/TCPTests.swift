@@ -64,6 +64,7 @@ struct TCPConversation {
             case .ike: return "ike#\(e.meta.frameNumber)/\(midOf(e.bytes))/\(e.meta.isReassembled ? e.meta.firstFrameNumber : 0)"
             case .esp(let spi, let seq): return "esp#\(e.meta.frameNumber)/\(spi)/\(seq)"
             case .natKeepalive: return "ka#\(e.meta.frameNumber)"
+            case .ah: return "ah#\(e.meta.frameNumber)"
             case .ignored(let r): return "ign\(r)"
             }
         }

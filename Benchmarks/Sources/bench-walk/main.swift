@@ -76,6 +76,7 @@ do {
                 switch event.kind {
                 case .ike: PcapWalk.parseAndWalk(event.bytes, counts: &counts)
                 case .esp: counts.esp += 1
+                case .ah: counts.other += 1
                 case .natKeepalive: counts.keepalives += 1
                 case .ignored: counts.other += 1
                 }
