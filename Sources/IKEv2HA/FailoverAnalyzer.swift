@@ -37,6 +37,9 @@ public final class FailoverAnalyzer {
         public var maxEventsPerSA = 16
         /// A forward ESP/AH sequence step larger than this is a jump (smaller ones are capture loss).
         public var espJumpThreshold: UInt32 = 4096
+        /// The fastest one SA plausibly sends (packets per second): after a silence, a forward step
+        /// up to this rate times the silence is traffic the capture did not see, not a jump.
+        public var maxPacketsPerSecond: UInt64 = 2_000_000
         /// The anti-replay window the capture point plays (RFC 4303 §3.4.3; 64 by default).
         public var replayWindow: UInt64 = 64
         /// Packets the capture may miss between a peer's last ESP before a replay-counter sync and

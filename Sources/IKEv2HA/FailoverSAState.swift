@@ -590,6 +590,7 @@ final class FailoverSAState {
                               tracker: SequenceNumberTracker(window: options.replayWindow,
                                                              jumpThreshold: UInt64(options.espJumpThreshold),
                                                              extendedSequenceNumbers: esn))
+            t.tracker.maxPacketsPerSecond = options.maxPacketsPerSecond
             t.sender = sender
             espOrder.append(e.spi)
         }
@@ -602,7 +603,7 @@ final class FailoverSAState {
             t.summary.direction = FailoverDirection(sender: sender)
         }
         let dir = t.sender.map { FailoverDirection(sender: $0) }
-        let event = t.tracker.observe(e.sequence)
+        let event = t.tracker.observe(e.sequence, timeNanos: e.timeNanos)
         func remember(_ s: UInt64) {
             t.recent[s] = (e.digest, e.frame)
             if t.recent.count > Int(2 * t.tracker.window), let h = t.tracker.highest {

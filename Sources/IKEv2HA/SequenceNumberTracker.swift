@@ -25,8 +25,16 @@ public enum SequenceNumberEvent: Hashable, Sendable {
 public struct SequenceNumberTracker: Hashable, Sendable {
     /// Window size in packets (RFC 4303 §3.4.3: 32 at least, 64 recommended). 1...4096.
     public let window: UInt64
-    /// A forward step larger than this is a jump.
+    /// A forward step larger than this (plus what `maxPacketsPerSecond` allows for the time since
+    /// the previous packet) is a jump.
     public var jumpThreshold: UInt64
+    /// The fastest a sender plausibly sends on one SA: a silence of at least `silenceNanos` on
+    /// the SPI (a capture gap) can hide this many packets per second, so a large step across it
+    /// is unseen traffic, not a jump. Shorter pauses keep the plain threshold.
+    public var maxPacketsPerSecond: UInt64 = 2_000_000
+    public var silenceNanos: Int64 = 60_000_000_000
+    /// Capture time of the highest packet.
+    private var highestTime: Int64?
     /// Whether the Child SA uses Extended Sequence Numbers: true or false when the SA payload
     /// was seen (RFC 7296 §3.3.2 transform type 5), nil when unknown (keys missing). Unknown
     /// counts as "possibly ESN": a wrap-like step is not called a regression then.
@@ -70,20 +78,27 @@ public struct SequenceNumberTracker: Hashable, Sendable {
     }
 
     /// Classifies one packet's sequence number and updates the window.
-    public mutating func observe(_ wire: UInt32) -> SequenceNumberEvent {
+    public mutating func observe(_ wire: UInt32, timeNanos: Int64? = nil) -> SequenceNumberEvent {
         let s = extend(wire)
         guard let h = highest else {
             highest = s
+            highestTime = timeNanos
             clearAll()
             mark(0)
             return .first(s)
         }
         if s > h {
             let step = s - h
+            var allowed = jumpThreshold
+            if let t0 = highestTime, let t1 = timeNanos, t1 - t0 >= silenceNanos {
+                let (extra, o) = UInt64(t1 - t0).multipliedReportingOverflow(by: maxPacketsPerSecond)
+                allowed = o ? UInt64.max : allowed &+ min(extra / 1_000_000_000, UInt64.max - allowed)
+            }
             shift(by: step)
             highest = s
+            highestTime = timeNanos ?? highestTime
             mark(0)
-            return step > jumpThreshold ? .jump(from: h, to: s) : .advance(from: h, to: s)
+            return step > allowed ? .jump(from: h, to: s) : .advance(from: h, to: s)
         }
         let back = h - s
         guard back < window else { return .belowWindow(s, highest: h) }

@@ -178,12 +178,17 @@ public struct TakeoverInference: Hashable, Sendable {
             }
             joinedFrame = nil
             if e.isStrong {
-                // Weak hints just before (and every sequence jump since the last event, which a
-                // lazy sync explains later: RFC 6311 §7) belong to this event.
-                let earlier = pending.filter {
-                    if case .sequenceJump = $0.kind { return true }
-                    return e.timeNanos - $0.timeNanos <= corroborationWindowNanos
+                // Weak hints just before belong to this event, and so does the last sequence jump
+                // of each SPI since the last event, however early: a lazy sync explains it later
+                // (RFC 6311 §7); the takeover is placed at it.
+                var lastJump: [UInt32: Int] = [:]
+                for (i, p) in pending.enumerated() {
+                    if case .sequenceJump(let spi, _, _) = p.kind { lastJump[spi] = i }
                 }
+                let earlier = pending.enumerated().filter { i, p in
+                    if case .sequenceJump(let spi, _, _) = p.kind { return lastJump[spi] == i }
+                    return e.timeNanos - p.timeNanos <= corroborationWindowNanos
+                }.map(\.element)
                 let all = earlier + [e]
                 epochs.append(FailoverEpoch(side: side, frame: all[0].frame, timeNanos: all[0].timeNanos, evidence: all))
                 pending = []

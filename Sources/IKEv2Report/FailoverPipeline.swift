@@ -157,6 +157,8 @@ public final class FailoverPipeline {
                 ingest(event.bytes, meta: event.meta)
             case .esp(let spi, let sequence):
                 ingestESP(spi: spi, sequence: sequence, digest: Self.shortDigest(event.bytes), meta: event.meta)
+            case .ah(let spi, let sequence):
+                ingestESP(spi: spi, sequence: sequence, ipProtocol: 51, digest: Self.shortDigest(event.bytes), meta: event.meta)
             default:
                 return
             }

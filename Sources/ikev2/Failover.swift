@@ -42,6 +42,9 @@ struct Failover: ParsableCommand {
     @Option(name: .customLong("esp-jump-threshold"), help: "A forward ESP/AH sequence step above this is a jump.")
     var espJumpThreshold: UInt32 = 4096
 
+    @Option(name: .customLong("max-esp-rate"), help: "Packets per second one SA plausibly sends: after a silence, a forward ESP/AH step within this rate is unseen traffic, not a jump.")
+    var maxESPRate: UInt64 = 2_000_000
+
     @Option(name: .customLong("replay-window"), help: "The ESP/AH anti-replay window (RFC 4303 §3.4.3): reordering inside it is not a regression (1-4096).")
     var replayWindow: UInt64 = 64
 
@@ -57,6 +60,7 @@ struct Failover: ParsableCommand {
         options.analyzer.espJumpThreshold = espJumpThreshold
         guard (1...4096).contains(replayWindow) else { throw CLIError.usage("--replay-window must be 1 to 4096") }
         options.analyzer.replayWindow = replayWindow
+        options.analyzer.maxPacketsPerSecond = maxESPRate
         options.analyzer.replayDeltaSlack = replayDeltaSlack
         if let n = resetNotifyType {
             guard n > 40960, let d = NotifyDecoder(resetSupportedType: NotifyType(rawValue: n - 1), resetType: NotifyType(rawValue: n)) else {

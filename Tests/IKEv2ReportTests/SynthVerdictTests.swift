@@ -36,7 +36,7 @@ struct SynthVerdictTests {
         // Nothing outside the expected and tolerated kinds.
         let allowed = Set(e.anomalies.map(\.kind)).union(e.toleratedAnomalyKinds)
         for got in reported where !allowed.contains(got.kind) {
-            Issue.record("\(s.name): unexpected \(got.kind.rawValue) at frame \(got.frame): \(got.detail)")
+            Issue.record("\(s.name): unexpected \(got.kind.rawValue) at frame \(got.frame): \(FailoverWording.fact(got.fact))")
         }
         // The sync and reset exchanges, by request and response frame (and no others).
         func frames(_ x: [FailoverCounterExchange]) -> Set<[Int]> { Set(x.map { [$0.requestFrame, $0.responseFrame ?? 0] }) }
@@ -64,7 +64,7 @@ struct SynthVerdictTests {
         let report = try Self.analyze(s, keys: false)
         let real = Set(e.anomalies.filter { $0.kind == .messageIDReuse }.map(\.frame))
         for got in report.sas.flatMap(\.anomalies) where got.kind == .messageIDReuse && !real.contains(got.frame) {
-            Issue.record("\(s.name) without keys: message-id-reuse at frame \(got.frame): \(got.detail)")
+            Issue.record("\(s.name) without keys: message-id-reuse at frame \(got.frame): \(FailoverWording.fact(got.fact))")
         }
     }
 }
