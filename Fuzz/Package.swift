@@ -35,6 +35,16 @@ let package = Package(
                 .product(name: "IKEv2Crypto", package: "swift-ikev2"),
             ]
         ),
+        // Arbitrary observation sequences through FailoverAnalyzer and the report layer, small bounds.
+        .executableTarget(
+            name: "FuzzFailover",
+            dependencies: [
+                "FuzzSupport",
+                .product(name: "IKEv2", package: "swift-ikev2"),
+                .product(name: "IKEv2HA", package: "swift-ikev2"),
+                .product(name: "IKEv2Report", package: "swift-ikev2"),
+            ]
+        ),
         // Structure-aware: LLVMFuzzerCustomMutator over MutationGenerator, same walk as FuzzMessage.
         .executableTarget(name: "FuzzStructured", dependencies: ["FuzzSupport", .product(name: "IKEv2", package: "swift-ikev2")]),
     ],

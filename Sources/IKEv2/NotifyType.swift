@@ -1,5 +1,5 @@
 /// Notify Message Types (RFC 7296 §3.10.1; IANA "IKEv2 Notify Message Types", full table of
-/// `notify-registry.md`). 1-16383 are errors, 16384-65535 status; 8192-16383 and 40960-65535 are
+/// the IANA "IKEv2 Notify Message Types" registry). 1-16383 are errors, 16384-65535 status; 8192-16383 and 40960-65535 are
 /// private use. An open set: any value is representable and round-trips.
 public struct NotifyType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
@@ -189,9 +189,9 @@ public struct NotifyType: RawRepresentable, Hashable, Sendable, CustomStringConv
     /// PPK_IDENTITY_KEY (16446), RFC 9867.
     public static let ppkIdentityKey = NotifyType(rawValue: 16446)
 
-    /// This project's private-use extension (`ha-reset.md`); default number, configurable.
+    /// This project's private-use extension (docs/reset-extension.md); default number, configurable.
     public static let ikev2MessageIDResetSupported = NotifyType(rawValue: 49373)
-    /// This project's private-use extension (`ha-reset.md`); default number, configurable.
+    /// This project's private-use extension (docs/reset-extension.md); default number, configurable.
     public static let ikev2MessageIDReset = NotifyType(rawValue: 49374)
 
     /// The IANA name (Wireshark/IANA spelling), or nil when unassigned / private use.

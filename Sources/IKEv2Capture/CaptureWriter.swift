@@ -10,7 +10,7 @@ import Musl
 import Darwin
 #endif
 
-/// Writes a classic pcap file (pcap-formats §1) through `pcap_open_dead_with_tstamp_precision`
+/// Writes a classic pcap file (the classic libpcap file format) through `pcap_open_dead_with_tstamp_precision`
 /// + `pcap_dump_open`. Records go to a temporary file in the destination's directory; `commit()`
 /// renames it over `path`, so readers never see a half-written capture. Without `commit()` the
 /// temporary file is removed when the writer is released.

@@ -1,5 +1,5 @@
 // Frame -> link layer -> IPv4/IPv6 (+ reassembly) -> UDP/TCP/ESP -> IKE bytes.
-// Layouts: pcap-formats §3 (link types), RFC 791, RFC 8200 §4, RFC 768, RFC 3948 §2, RFC 9329 §3.
+// Layouts: the tcpdump.org link-type registry, RFC 791, RFC 8200 §4, RFC 768, RFC 3948 §2, RFC 9329 §3.
 
 typealias EmitFunction = (CaptureEventKind, PacketMeta, UnsafeRawBufferPointer) throws -> Void
 

@@ -137,7 +137,7 @@ public enum FrameBuilder {
         return out
     }
 
-    /// Puts a link-layer header in front of an IP packet (pcap-formats §3).
+    /// Puts a link-layer header in front of an IP packet (the tcpdump.org link-type registry).
     ///
     /// Ethernet adds the spec's VLAN tags (two or more: outer TPID 0x88A8, inner 0x8100);
     /// NULL writes the address family in little-endian (this host's order), LOOP in big-endian;

@@ -201,7 +201,7 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// A link-layer header type as stored in capture files (LINKTYPE_ values; see
-/// `pcap-formats` §3 and the IETF OPSAWG link-type registry).
+/// the tcpdump.org and IETF OPSAWG link-type registries).
 public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: Int32
     public init(rawValue: Int32) { self.rawValue = rawValue }

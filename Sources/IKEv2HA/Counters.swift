@@ -34,7 +34,7 @@ public enum HAError: Error, Hashable, Sendable {
     /// The 32-bit Message ID space would be exceeded; RFC 7296 §2.2 requires closing or
     /// rekeying the IKE SA instead.
     case messageIDSpaceExhausted
-    /// RFC 6311 §7 (and `ha-reset.md`): at most one counter synchronization per IKE SA per
+    /// RFC 6311 §7 (and docs/reset-extension.md): at most one counter synchronization per IKE SA per
     /// failover event.
     case alreadySynchronizedThisFailover
     /// The delta's width does not match the Child SAs' ESN setting (RFC 6311 §6.4).

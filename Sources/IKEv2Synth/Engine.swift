@@ -433,7 +433,7 @@ struct Engine {
     }
 
     /// IKE_AUTH (RFC 7296 §1.2) with each side's claimed capability notifies (RFC 6311 §5,
-    /// `ha-reset.md`): the responder claims only what the initiator also claimed.
+    /// docs/reset-extension.md): the responder claims only what the initiator also claimed.
     mutating func ikeAuth(esn: Bool = false) throws(SynthError) {
         let ah = childTransport == .ah
         let childSA = { (spi: UInt32) -> SAPayload in

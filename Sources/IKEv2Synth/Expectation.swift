@@ -36,7 +36,7 @@ public struct ExpectedCounterSync: Hashable, Sendable, Codable {
     public enum Kind: String, Hashable, Sendable, Codable {
         /// IKEV2_MESSAGE_ID_SYNC (16422), RFC 6311 §5.1.
         case messageIDSync = "message-id-sync"
-        /// IKEV2_MESSAGE_ID_RESET (49374 by default), `ha-reset.md`.
+        /// IKEV2_MESSAGE_ID_RESET (49374 by default), docs/reset-extension.md.
         case messageIDReset = "message-id-reset"
     }
 

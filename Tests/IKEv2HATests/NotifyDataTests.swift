@@ -2,7 +2,7 @@ import Testing
 import IKEv2
 import IKEv2HA
 
-/// ha-rfc6311.md §7: the constructed byte examples (a)-(f).
+/// Byte examples of each RFC 6311 §6 notify, constructed from its layout.
 @Suite struct ConstructedExampleTests {
     @Test func supportedNotifies() throws {
         #expect(try decodeNotifyPayloadBytes([0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x40, 0x24]) == .messageIDSyncSupported)

@@ -2,7 +2,7 @@ import Testing
 import IKEv2
 import IKEv2HA
 
-/// RFC 6311 Appendix A, as tabulated in ha-rfc6311.md §5 (tuples are (SEND, RECV)).
+/// RFC 6311 Appendix A (tuples are (SEND, RECV)).
 @Suite struct AppendixATests {
     struct Row: Sendable, CustomStringConvertible {
         var name: String

@@ -119,7 +119,7 @@ struct SynthTests {
                     // RFC 6311 §5.1: P2 >= P1, M2 >= M1 (the maxima).
                     #expect(p2 >= sync.requestRecv && m2 >= sync.requestSend)
                 case .messageIDReset:
-                    // ha-reset.md: adopted, swapped, random in [2^16, 2^31).
+                    // docs/reset-extension.md §3: adopted, swapped, random in [2^16, 2^31).
                     #expect(p2 == sync.requestRecv && m2 == sync.requestSend)
                     #expect(MessageIDResetRequester.baseRange.contains(sync.requestSend))
                     #expect(MessageIDResetRequester.baseRange.contains(sync.requestRecv))

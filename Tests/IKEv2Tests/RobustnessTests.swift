@@ -125,7 +125,7 @@ import Testing
         #expect(CPType.reply.name == "CFG_REPLY")
         #expect(ConfigAttributeType(rawValue: 25).name == "INTERNAL_DNS_DOMAIN")
         #expect(ExchangeType.ikeIntermediate.name == "IKE_INTERMEDIATE")
-        // Notify: every value of notify-registry.md is named; holes and private use are not.
+        // Notify: every value of the IANA notify registry is named; holes and private use are not.
         #expect(NotifyType.names.count == 88)
         #expect((1...49).filter { NotifyType(rawValue: UInt16($0)).name != nil }.count == 25)
         #expect((16384...16446).allSatisfy { NotifyType(rawValue: UInt16($0)).name != nil })

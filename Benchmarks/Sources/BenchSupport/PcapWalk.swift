@@ -1,4 +1,4 @@
-// A minimal, allocation-free walk of a classic pcap file (pcap-formats §1) held in memory:
+// A minimal, allocation-free walk of a classic pcap file (the classic libpcap file format) held in memory:
 // record headers -> Ethernet (+802.1Q) -> IPv4/IPv6 -> UDP 500/4500 -> IKE bytes.
 // This is the library-level fast path the benchmarks measure; the full-featured reader
 // (pcapng, other link types, reassembly, filters) is IKEv2Capture.CaptureReader.

@@ -5,7 +5,7 @@
 // (NotifyEncoders.swift) build owned payloads back.
 
 /// The data of an RFC 6311 IKEV2_MESSAGE_ID_SYNC notify (§6.3), or of this project's private
-/// IKEV2_MESSAGE_ID_RESET notify (`ha-reset.md`), which has the same 12-octet layout.
+/// IKEV2_MESSAGE_ID_RESET notify (docs/reset-extension.md), which has the same 12-octet layout.
 ///
 /// Both counters are from the point of view of whoever *sends* the notify (RFC 6311 §5.1):
 /// a sync request carries (M1, P1), its response (P2, M2).
@@ -109,9 +109,9 @@ public enum NotifyData: Hashable, Sendable {
     case messageIDSync(MessageIDSyncData)
     /// IPSEC_REPLAY_COUNTER_SYNC (16423, RFC 6311 §6.4).
     case replayCounterSync(ReplayCounterDelta)
-    /// IKEV2_MESSAGE_ID_RESET_SUPPORTED (private use, default 49373, `ha-reset.md`): no data.
+    /// IKEV2_MESSAGE_ID_RESET_SUPPORTED (private use, default 49373, docs/reset-extension.md): no data.
     case messageIDResetSupported
-    /// IKEV2_MESSAGE_ID_RESET (private use, default 49374, `ha-reset.md`): nonce,
+    /// IKEV2_MESSAGE_ID_RESET (private use, default 49374, docs/reset-extension.md): nonce,
     /// NEW_SEND_REQ_MESSAGE_ID, NEW_RECV_REQ_MESSAGE_ID.
     case messageIDReset(MessageIDSyncData)
     /// UNSUPPORTED_CRITICAL_PAYLOAD (1, RFC 7296 §3.10.1): the 1-octet payload type.

@@ -1,5 +1,5 @@
 // Strict typed decoding of Notification Data (RFC 7296 §3.10, RFC 6311 §6, RFC 5685 §9,
-// RFC 7383 §2.3, RFC 7427 §4, `ha-reset.md`).
+// RFC 7383 §2.3, RFC 7427 §4, docs/reset-extension.md).
 
 extension IKEError.Code {
     /// A notify whose Protocol ID breaks its type's rule (e.g. RFC 6311 §6: must be 0).
@@ -40,7 +40,7 @@ enum NotifyNumbers {
 
 /// Decodes Notification Data into `NotifyData` with strict validation, and encodes it back.
 ///
-/// The numbers of the private-use Message-ID reset extension (`ha-reset.md`) are configurable:
+/// The numbers of the private-use Message-ID reset extension (docs/reset-extension.md) are configurable:
 /// private-use values have no global meaning, so a decoder given another pair decodes that pair,
 /// and the default pair is then left opaque (`.raw`).
 ///
@@ -126,12 +126,12 @@ public struct NotifyDecoder: Hashable, Sendable {
 
         switch type {
         case resetSupportedType:
-            try requireHA("ha-reset.md")
-            try requireLength([0], "ha-reset.md")
+            try requireHA("docs/reset-extension.md §3")
+            try requireLength([0], "docs/reset-extension.md §2")
             return .messageIDResetSupported
         case resetType:
-            try requireHA("ha-reset.md")
-            try requireLength([12], "ha-reset.md")
+            try requireHA("docs/reset-extension.md §3")
+            try requireLength([12], "docs/reset-extension.md §3")
             return .messageIDReset(MessageIDSyncData(nonce: data.u32(0), expectedSend: data.u32(4),
                                                      expectedRecv: data.u32(8)))
         case NotifyNumbers.messageIDSyncSupported:

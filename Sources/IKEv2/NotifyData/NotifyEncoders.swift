@@ -36,12 +36,12 @@ extension NotifyPayload {
         return NotifyPayload(type: NotifyNumbers.replayCounterSync, data: w.bytes)
     }
 
-    /// IKEV2_MESSAGE_ID_RESET_SUPPORTED (`ha-reset.md`), with a configurable type number.
+    /// IKEV2_MESSAGE_ID_RESET_SUPPORTED (docs/reset-extension.md), with a configurable type number.
     public static func messageIDResetSupported(type: NotifyType = .ikev2MessageIDResetSupported) -> NotifyPayload {
         NotifyPayload(type: type)
     }
 
-    /// IKEV2_MESSAGE_ID_RESET (`ha-reset.md`): nonce, NEW_SEND_REQ_MESSAGE_ID,
+    /// IKEV2_MESSAGE_ID_RESET (docs/reset-extension.md): nonce, NEW_SEND_REQ_MESSAGE_ID,
     /// NEW_RECV_REQ_MESSAGE_ID, with a configurable type number.
     public static func messageIDReset(nonce: UInt32, newSend: UInt32, newRecv: UInt32,
                                       type: NotifyType = .ikev2MessageIDReset) -> NotifyPayload {

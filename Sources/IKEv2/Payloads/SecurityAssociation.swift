@@ -8,7 +8,7 @@
 // Attribute: 0 AF|Attribute Type (2)  2 TV: value (2) / TLV: Attribute Length (2)  4 TLV value
 //
 // The views walk the bytes lazily and allocate nothing; error paths are built only when thrown.
-// Every rule of `ikev2-wire.md` §6 is checked by the iterators themselves, so a caller that
+// Every structural rule of RFC 7296 §3.3 is checked by the iterators themselves, so a caller that
 // iterates gets the same guarantees as `validate()`.
 
 /// Resource bounds on SA substructures (not wire rules; a 64 KiB body could hold 8 Ki proposals).
