@@ -300,6 +300,28 @@ import Testing
         #expect(s.kinds() == [.syncNotSupportedByPeer])
     }
 
+    @Test("a failed recovery, then IKE_SA_INIT again on the same addresses: the new SA names the one it replaces")
+    func reestablished() {
+        var s = base()
+        s.responder.mac = 0x02
+        sync(&s, answer: false)
+        let old = [s.spiI, s.spiR]
+        s.spiI = 0x9999
+        s.spiR = 0x8888
+        s.establish(Self.syncCaps)
+        let sas = s.run().sas
+        #expect(sas.count == 2)
+        #expect(sas.last?.lineage.replaces == old)
+        // Near miss: after a recovered failover, a new SA replaces nothing.
+        var ok = base()
+        ok.responder.mac = 0x02
+        sync(&ok)
+        ok.spiI = 0x9999
+        ok.spiR = 0x8888
+        ok.establish(Self.syncCaps)
+        #expect(ok.run().sas.last?.lineage.replaces == nil)
+    }
+
     // 14. AH like ESP.
     @Test("AH sequence numbers are tracked like ESP")
     func ah() {

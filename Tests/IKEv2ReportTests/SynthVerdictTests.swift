@@ -67,4 +67,29 @@ struct SynthVerdictTests {
             Issue.record("\(s.name) without keys: message-id-reuse at frame \(got.frame): \(FailoverWording.fact(got.fact))")
         }
     }
+
+    /// Property: every valid synthesized failover (a scenario built to contain no anomaly), for
+    /// any seed, yields zero anomalies, and every expected sync is found.
+    @Test("every clean scenario, for several seeds, yields zero anomalies",
+          arguments: SynthScenario.all.filter { $0.expectedAnomalyKinds.isEmpty }.map(\.id))
+    func cleanScenariosHaveNoAnomaly(_ id: SynthScenario.ID) throws {
+        let s = try SynthSupport.scenario(id)
+        let dir = try SynthSupport.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for seed: UInt64 in [1, 2, 3, 97, 65_537] {
+            let c = try s.generate(seed: seed)
+            let pcap = dir.appendingPathComponent("\(seed).pcap").path
+            try c.write(pcap: pcap)
+            let pipeline = FailoverPipeline(keys: c.keys)
+            try pipeline.run(reader: CaptureReader(path: pcap))
+            let report = pipeline.finish()
+            let allowed = Set(c.expectation.toleratedAnomalyKinds)
+            let unexpected = report.sas.flatMap(\.anomalies).filter { !allowed.contains($0.kind) }
+            #expect(unexpected.isEmpty, "\(s.name) seed \(seed): \(unexpected.map { "\($0.kind.rawValue)@\($0.frame): \(FailoverWording.fact($0.fact))" })")
+            let found = Set(report.sas.flatMap { $0.syncs + $0.resets }.filter(\.valid).map(\.requestFrame))
+            for x in c.expectation.syncs where x.outcome == .accepted {
+                #expect(found.contains(x.requestFrame), "\(s.name) seed \(seed): sync at \(x.requestFrame) not found valid")
+            }
+        }
+    }
 }
