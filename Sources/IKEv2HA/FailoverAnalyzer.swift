@@ -158,7 +158,7 @@ public final class FailoverAnalyzer {
             return
         }
         let failed = (old.report.syncs + old.report.resets).contains { !$0.valid } || !(old.evidence.values.allSatisfy { $0.isEmpty })
-        if failed, m.timeNanos - old.lastTime <= options.reestablishWindowNanos,
+        if failed, elapsed(old.lastTime, m.timeNanos) <= options.reestablishWindowNanos,
            !(old.report.syncs + old.report.resets).contains(where: \.valid) {
             s.report.lineage.replaces = [old.key.i, old.key.r]
         }

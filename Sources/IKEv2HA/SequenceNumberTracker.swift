@@ -90,8 +90,8 @@ public struct SequenceNumberTracker: Hashable, Sendable {
         if s > h {
             let step = s - h
             var allowed = jumpThreshold
-            if let t0 = highestTime, let t1 = timeNanos, t1 - t0 >= silenceNanos {
-                let (extra, o) = UInt64(t1 - t0).multipliedReportingOverflow(by: maxPacketsPerSecond)
+            if let t0 = highestTime, let t1 = timeNanos, elapsed(t0, t1) >= silenceNanos {
+                let (extra, o) = UInt64(max(0, elapsed(t0, t1))).multipliedReportingOverflow(by: maxPacketsPerSecond)
                 allowed = o ? UInt64.max : allowed &+ min(extra / 1_000_000_000, UInt64.max - allowed)
             }
             shift(by: step)

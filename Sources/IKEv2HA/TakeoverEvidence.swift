@@ -187,7 +187,7 @@ public struct TakeoverInference: Hashable, Sendable {
                 }
                 let earlier = pending.enumerated().filter { i, p in
                     if case .sequenceJump(let spi, _, _) = p.kind { return lastJump[spi] == i }
-                    return e.timeNanos - p.timeNanos <= corroborationWindowNanos
+                    return elapsed(p.timeNanos, e.timeNanos) <= corroborationWindowNanos
                 }.map(\.element)
                 let all = earlier + [e]
                 epochs.append(FailoverEpoch(side: side, frame: all[0].frame, timeNanos: all[0].timeNanos, evidence: all))
@@ -196,7 +196,7 @@ public struct TakeoverInference: Hashable, Sendable {
                 continue
             }
             pending.append(e)
-            let recent = pending.filter { e.timeNanos - $0.timeNanos <= corroborationWindowNanos }
+            let recent = pending.filter { elapsed($0.timeNanos, e.timeNanos) <= corroborationWindowNanos }
             if Set(recent.map(\.corroborationClass)).count >= 2 {
                 epochs.append(FailoverEpoch(side: side, frame: recent[0].frame, timeNanos: recent[0].timeNanos,
                                             evidence: recent))
@@ -210,7 +210,7 @@ public struct TakeoverInference: Hashable, Sendable {
     /// `freshHints`: weak hints arrived since the event's last evidence and are still pending.
     func joins(_ e: TakeoverEvidence, _ epoch: FailoverEpoch, freshHints: Bool) -> Bool {
         guard let last = epoch.evidence.last else { return false }
-        let recent = e.timeNanos - last.timeNanos <= attachWindowNanos
+        let recent = elapsed(last.timeNanos, e.timeNanos) <= attachWindowNanos
         func has(_ match: (TakeoverEvidence.Kind) -> Bool) -> Bool { epoch.evidence.contains { match($0.kind) } }
         switch e.kind {
         case .counterRequest(let k, _):
@@ -233,4 +233,11 @@ public struct TakeoverInference: Hashable, Sendable {
             return recent
         }
     }
+}
+
+/// `to - from` in capture nanoseconds, saturating (timestamps of adversarial captures are arbitrary).
+func elapsed(_ from: Int64, _ to: Int64) -> Int64 {
+    let (d, overflow) = to.subtractingReportingOverflow(from)
+    guard !overflow else { return to > from ? Int64.max : Int64.min }
+    return d
 }
