@@ -75,7 +75,10 @@ enum KeyFile {
                 throw fail("is larger than the \(IKEKeyTable.maxFileSize >> 20) MiB limit for key files")
             }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw fail("is not UTF-8 text") }
+        // Decoding replaces invalid sequences with U+FFFD, so invalid input does not round-trip.
+        // (String(validating:as:) would need the Swift 6.0 runtime on Apple platforms.)
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.utf8.elementsEqual(bytes) else { throw fail("is not UTF-8 text") }
         return text
     }
 
