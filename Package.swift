@@ -5,9 +5,13 @@ import PackageDescription
 /// `Lifetimes` feature on the declaring target only (dependents build without it).
 let lifetimes: [SwiftSetting] = [.enableExperimentalFeature("Lifetimes")]
 
+/// The lowest deployment targets the code needs, so dependents are not forced higher. `Span`,
+/// `RawSpan` and the `span`/`bytes` properties it uses are back-deployed by Swift 6.2+ toolchains
+/// (to macOS 10.14.4 / iOS 12.2); the floor is the Swift 6.0 runtime, for typed-throws function
+/// types (macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2). Linux has no platform floor.
 let package = Package(
     name: "swift-ikev2",
-    platforms: [.macOS(.v26)],
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "IKEv2", targets: ["IKEv2"]),
         .library(name: "IKEv2Crypto", targets: ["IKEv2Crypto"]),

@@ -29,7 +29,8 @@ extension RawSpan {
     }
 
     /// An owned copy of the bytes (allocates: only for callers that ask for owned values).
-    public func copyBytes() -> [UInt8] {
+    /// `package`: these helpers on the standard library's `RawSpan` stay out of users' namespace.
+    package func copyBytes() -> [UInt8] {
         withUnsafeBytes { Array($0) }
     }
 
@@ -39,12 +40,12 @@ extension RawSpan {
     }
 
     /// Lowercase hex of the bytes (allocates a String).
-    public func hexString() -> String {
+    package func hexString() -> String {
         withUnsafeBytes { Hex.encode($0) }
     }
 
     /// Byte-wise equality with another span.
-    public func bytesEqual(_ other: RawSpan) -> Bool {
+    package func bytesEqual(_ other: RawSpan) -> Bool {
         guard byteCount == other.byteCount else { return false }
         return withUnsafeBytes { a in other.withUnsafeBytes { b in a.elementsEqual(b) } }
     }

@@ -111,6 +111,13 @@ public struct PayloadIterator: ~Escapable {
             finished = true
             throw IKEError(.limitExceeded, at: offset, path: pathPrefix, "more than \(maxPayloads) payloads")
         }
+        guard offset <= end else {
+            // A start past the end: e.g. the default start (28, after the IKE header) on a
+            // decrypted SK plaintext, whose chain starts at 0.
+            finished = true
+            throw IKEError(.truncated, at: offset, path: path(nextType),
+                           "the chain starts at offset \(offset), past the end of the \(end)-byte buffer (a decrypted SK plaintext starts at 0: use DecryptResult.innerPayloads)")
+        }
         guard end - offset >= 4 else {
             finished = true
             throw IKEError(.truncated, at: offset, path: path(nextType),

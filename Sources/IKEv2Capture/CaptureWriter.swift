@@ -171,8 +171,11 @@ public struct FrameSpec: Hashable, Sendable {
     public var vlans: [UInt16] = []
     public var source = IPAddress.v4(0xc000_0201)  // 192.0.2.1
     public var destination = IPAddress.v4(0xc000_0202)  // 192.0.2.2
-    public var sourcePort: UInt16 = 500
-    public var destinationPort: UInt16 = 500
+    /// UDP/TCP ports. `nil` (the default) takes the well-known port of what is written: 500 for
+    /// IKE over `.udp` and for `writeUDP`, 4500 for IKE over `.udpNATT`, ESP-in-UDP, NAT keepalives
+    /// and TCP. `writeIKE` rejects a port that contradicts its transport (see there).
+    public var sourcePort: UInt16? = nil
+    public var destinationPort: UInt16? = nil
     /// IPv4 TTL / IPv6 Hop Limit.
     public var ttl: UInt8 = 64
     /// IPv4 Identification.
@@ -181,18 +184,66 @@ public struct FrameSpec: Hashable, Sendable {
     public init() {}
 }
 
+extension FrameSpec {
+    /// IKE's port without the non-ESP marker (RFC 7296 §2).
+    public static let ikePort: UInt16 = 500
+    /// The NAT-T port: IKE after the non-ESP marker, ESP-in-UDP, keepalives (RFC 3948 §2).
+    public static let nattPort: UInt16 = 4500
+
+    /// The spec with unset ports filled in with `port`.
+    func withPorts(defaulting port: UInt16) -> FrameSpec {
+        var s = self
+        s.sourcePort = sourcePort ?? port
+        s.destinationPort = destinationPort ?? port
+        return s
+    }
+
+    /// The spec with its ports resolved for NAT-T traffic (IKE with the marker, ESP-in-UDP,
+    /// keepalives): unset ports become 4500; an explicit 500 is an error, since a reader takes
+    /// port 500 as IKE without the marker (RFC 7296 §2.23, RFC 3948 §2.2).
+    func resolvedForNATT(_ what: String) throws(CaptureError) -> FrameSpec {
+        let s = withPorts(defaulting: Self.nattPort)
+        if s.sourcePort == Self.ikePort || s.destinationPort == Self.ikePort {
+            throw CaptureError(.invalidArgument, "\(what) on port 500 contradicts its transport: port 500 carries IKE without the non-ESP marker (RFC 3948 §2.2); leave the ports unset (4500) or use another port")
+        }
+        return s
+    }
+}
+
 extension CaptureWriter {
     /// Writes an IKE message as Ethernet(+VLAN)/IPv4|IPv6/UDP (or the writer's link type):
     /// `.udp` puts the message right after the UDP header (RFC 7296 §2), `.udpNATT` prepends
     /// the 4-byte non-ESP marker (RFC 3948 §2.2). Lengths and checksums are computed.
+    ///
+    /// Transport and ports agree by construction: a port left `nil` in `spec` becomes 500 for
+    /// `.udp` and 4500 for `.udpNATT`. An explicit port that contradicts the transport (4500 with
+    /// `.udp`, 500 with `.udpNATT`) throws `.invalidArgument`, since a reader would mis-frame the
+    /// datagram. Other ports are written as given (readers then need them configured, e.g.
+    /// `CaptureOptions.ikePorts` / `nattPorts`). `.tcp`, `.ip` and `.none` are not UDP and throw.
     public func writeIKE(_ message: [UInt8], spec: FrameSpec, transport: TransportKind = .udp, timestampNanoseconds: Int64) throws(CaptureError) {
-        let payload = transport == .udpNATT ? [0, 0, 0, 0] + message : message
-        try writeUDP(payload, spec: spec, timestampNanoseconds: timestampNanoseconds)
+        let payload: [UInt8]
+        let resolved: FrameSpec
+        switch transport {
+        case .udp:
+            resolved = spec.withPorts(defaulting: FrameSpec.ikePort)
+            if resolved.sourcePort == FrameSpec.nattPort || resolved.destinationPort == FrameSpec.nattPort {
+                throw CaptureError(.invalidArgument, "IKE over .udp on port 4500 contradicts its transport: port 4500 expects the non-ESP marker (RFC 3948 §2.2); use transport .udpNATT or leave the ports unset (500)")
+            }
+            payload = message
+        case .udpNATT:
+            resolved = try spec.resolvedForNATT("IKE over .udpNATT")
+            payload = [0, 0, 0, 0] + message
+        case .tcp, .ip, .none:
+            throw CaptureError(.invalidArgument, "writeIKE writes UDP only (transport .udp or .udpNATT)")
+        }
+        try writeUDP(payload, spec: resolved, timestampNanoseconds: timestampNanoseconds)
     }
 
-    /// Writes an ESP-in-UDP packet (RFC 3948 §2.1): SPI, sequence number, then `body`.
+    /// Writes an ESP-in-UDP packet (RFC 3948 §2.1): SPI, sequence number, then `body`. Unset
+    /// ports become 4500; an explicit port 500 throws (see `writeIKE`).
     public func writeESPInUDP(spi: UInt32, sequence: UInt32, body: [UInt8], spec: FrameSpec, timestampNanoseconds: Int64) throws(CaptureError) {
-        try writeUDP(FrameBuilder.be32(spi) + FrameBuilder.be32(sequence) + body, spec: spec, timestampNanoseconds: timestampNanoseconds)
+        try writeUDP(FrameBuilder.be32(spi) + FrameBuilder.be32(sequence) + body,
+                     spec: spec.resolvedForNATT("ESP-in-UDP"), timestampNanoseconds: timestampNanoseconds)
     }
 
     /// Writes an ESP packet straight over IP (RFC 4303 §2, IP protocol 50; no UDP): SPI,
@@ -218,12 +269,13 @@ extension CaptureWriter {
         try write(FrameBuilder.link(ip, linkType: linkType, spec: spec), timestampNanoseconds: timestampNanoseconds)
     }
 
-    /// Writes a NAT-keepalive (RFC 3948 §2.3): one 0xFF byte over UDP.
+    /// Writes a NAT-keepalive (RFC 3948 §2.3): one 0xFF byte over UDP. Unset ports become 4500;
+    /// an explicit port 500 throws (see `writeIKE`).
     public func writeNATKeepalive(spec: FrameSpec, timestampNanoseconds: Int64) throws(CaptureError) {
-        try writeUDP([0xff], spec: spec, timestampNanoseconds: timestampNanoseconds)
+        try writeUDP([0xff], spec: spec.resolvedForNATT("a NAT keepalive"), timestampNanoseconds: timestampNanoseconds)
     }
 
-    /// Writes any UDP payload with the spec's addresses and ports.
+    /// Writes any UDP payload with the spec's addresses and ports (unset ports: 500).
     public func writeUDP(_ payload: [UInt8], spec: FrameSpec, timestampNanoseconds: Int64) throws(CaptureError) {
         let udp = try FrameBuilder.udp(payload, spec: spec)
         let ip = try FrameBuilder.ip(udp, protocol: 17, spec: spec)

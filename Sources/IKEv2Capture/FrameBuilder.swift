@@ -31,11 +31,12 @@ public enum FrameBuilder {
         return spec.source.bytes + spec.destination.bytes + [0, proto] + be16(UInt16(truncatingIfNeeded: length))
     }
 
-    /// A UDP datagram (RFC 768) with the checksum over the pseudo-header (0 is sent as 0xFFFF).
+    /// A UDP datagram (RFC 768) with the checksum over the pseudo-header (0 is sent as 0xFFFF);
+    /// unset ports are 500.
     public static func udp(_ payload: [UInt8], spec: FrameSpec) throws(CaptureError) -> [UInt8] {
         let length = 8 + payload.count
         guard length <= 65_535 else { throw CaptureError(.invalidArgument, "UDP payload too long (\(payload.count))") }
-        var d = be16(spec.sourcePort) + be16(spec.destinationPort) + be16(UInt16(length)) + [0, 0] + payload
+        var d = be16(spec.sourcePort ?? FrameSpec.ikePort) + be16(spec.destinationPort ?? FrameSpec.ikePort) + be16(UInt16(length)) + [0, 0] + payload
         var c = internetChecksum(pseudoHeader(spec, proto: 17, length: length), d)
         if c == 0 { c = 0xffff }
         d[6] = UInt8(c >> 8)
@@ -44,11 +45,11 @@ public enum FrameBuilder {
     }
 
     /// A TCP segment (RFC 9293 §3.1) with a 20-byte header and a correct checksum.
-    /// `flags`: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10.
+    /// `flags`: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10. Unset ports are 4500 (RFC 9329 §3).
     public static func tcp(_ payload: [UInt8], spec: FrameSpec, seq: UInt32, ack: UInt32 = 0, flags: UInt8 = 0x18, window: UInt16 = 65_535) throws(CaptureError) -> [UInt8] {
         let length = 20 + payload.count
         guard length <= 65_535 else { throw CaptureError(.invalidArgument, "TCP payload too long") }
-        var d = be16(spec.sourcePort) + be16(spec.destinationPort) + be32(seq) + be32(ack)
+        var d = be16(spec.sourcePort ?? FrameSpec.nattPort) + be16(spec.destinationPort ?? FrameSpec.nattPort) + be32(seq) + be32(ack)
         d += [0x50, flags] + be16(window) + [0, 0, 0, 0] + payload
         let c = internetChecksum(pseudoHeader(spec, proto: 6, length: length), d)
         d[16] = UInt8(c >> 8)

@@ -96,6 +96,51 @@ public struct DecryptResult: Sendable {
     public var isClean: Bool { isDecrypted && findings.allSatisfy { $0.code == .icvNotChecked } }
 }
 
+extension DecryptResult {
+    /// Whether `plaintext` holds a whole inner chain: decrypted, and SK or a single-fragment SKF
+    /// (a fragment of several carries only a chunk; reassemble with `FragmentReassembler`).
+    var hasInnerChain: Bool { isDecrypted && (fragment == nil || fragment?.total == 1) }
+
+    /// A lazy walk of the decrypted inner payloads, like `IKEMessageView.payloads` for the outer
+    /// chain: it starts at offset 0 of `plaintext` with `firstInnerType`, and offsets and error
+    /// paths (`SK > payload 2 (N)`) are relative to the plaintext. Empty when nothing was
+    /// decrypted (see `findings`) or when this is one fragment of several.
+    ///
+    /// ```swift
+    /// let r = IKEDecryptor.decrypt(message: message, table: keys)
+    /// var inner = r.innerPayloads
+    /// while let p = try inner.next() { print(p.summary(isInitiator: message.header.isInitiator)) }
+    /// ```
+    public var innerPayloads: PayloadIterator {
+        @_lifetime(borrow self) get {
+            // Nothing to walk: start at the end, so the empty walk reports no trailing bytes.
+            PayloadIterator(message: plaintext.span.bytes, first: hasInnerChain ? firstInnerType : .none,
+                            start: hasInnerChain ? 0 : plaintext.count, pathPrefix: fragment == nil ? "SK" : "SKF")
+        }
+    }
+
+    /// The same walk through a closure: `body` sees each inner payload in order; the first
+    /// malformed payload header throws `IKEError` (the payloads before it were delivered).
+    public func forEachInnerPayload<E: Error>(_ body: (borrowing PayloadView) throws(E) -> Void) throws {
+        var it = innerPayloads
+        while let p = try it.next() { try body(p) }
+    }
+
+    /// Owned copies of the inner payloads (bodies parsed and validated), e.g. for
+    /// `ExchangeSummary(message:inner:)` or to keep them after the result is gone.
+    public func ownedInnerPayloads() throws(IKEError) -> [IKEPayload] {
+        var out: [IKEPayload] = []
+        var it = innerPayloads
+        while let p = try it.next() { out.append(try IKEPayload(p)) }
+        return out
+    }
+
+    /// The inner chain as `ikev2 dissect` lists it inside `SK{...}`: `IDi AUTH N(...) SA TSi TSr`.
+    public var innerSummary: String {
+        innerPayloads.summary(isInitiator: fromInitiator)
+    }
+}
+
 /// Decrypts SK and SKF payloads with an SA's keys.
 public enum IKEDecryptor {
     /// Decrypts the message's SK or SKF payload with the sender's keys (SK_ei/SK_ai when the I

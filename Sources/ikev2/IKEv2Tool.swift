@@ -93,12 +93,9 @@ struct CaptureArguments: ParsableArguments {
 
     func keyTable() throws -> IKEKeyTable? {
         guard let keys else { return nil }
-        let text: String
-        do { text = try String(contentsOfFile: keys, encoding: .utf8) } catch {
-            throw CLIError.usage("cannot read key file \(keys): \(error.localizedDescription)")
-        }
-        do { return try IKEKeyTable(parsing: text) } catch {
-            throw CLIError.usage("\(keys): \(error)")
+        // The error names the file and the reason (missing, a directory, empty, line and column).
+        do { return try IKEKeyTable(contentsOfFile: keys) } catch {
+            throw CLIError.usage("\(error)")
         }
     }
 

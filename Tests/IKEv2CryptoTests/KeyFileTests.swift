@@ -1,0 +1,140 @@
+import Foundation
+import IKEv2
+@testable import IKEv2Crypto
+import Testing
+
+/// `IKEKeyTable(contentsOfFile:)` and `wiresharkText()` as tshark's UAT text (issue 17).
+@Suite struct KeyFileTests {
+    static let samples = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("samples")
+
+    func tempDir() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("keyfile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.path
+    }
+
+    /// The error `body` throws, or nil.
+    func error(_ body: () throws(KeyTableError) -> IKEKeyTable) -> KeyTableError? {
+        do { _ = try body(); return nil } catch { return error }
+    }
+
+    /// No Foundation error text in a message (the ground rules).
+    func expectPlain(_ text: String) {
+        for bad in ["NSCocoaErrorDomain", "Error Domain", "Code=", "NSPOSIXErrorDomain", "The operation couldn"] {
+            #expect(!text.contains(bad), "\(text)")
+        }
+    }
+
+    @Test func readsTheBundledSampleKeys() throws {
+        let path = Self.samples.appendingPathComponent("rfc6311-sync.keys").path
+        let fromFile = try IKEKeyTable(contentsOfFile: path)
+        let fromText = try IKEKeyTable(parsing: String(contentsOfFile: path, encoding: .utf8))
+        #expect(fromFile.count == 1)
+        #expect(fromFile.entries == fromText.entries)
+    }
+
+    @Test func readsTcpdumpSecrets() throws {
+        let dir = try tempDir()
+        let path = dir + "/esp.secrets"
+        try Fixtures.text("tcpdump/ikev2pI2-secrets.txt").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try IKEKeyTable(contentsOfFile: path).count == 1)
+    }
+
+    @Test func fileProblemsAreOneLineErrorsNamingTheFile() throws {
+        let dir = try tempDir()
+        let cases: [(String, String)] = [
+            (dir + "/missing.keys", "no such file"),
+            (dir, "is a directory, not a key file"),
+            (dir + "/empty.keys", "is empty"),
+            (dir + "/comments.keys", "holds no key rows (only comments and blank lines)"),
+            (dir + "/binary.keys", "is not UTF-8 text"),
+            (dir + "/empty.keys/x", "a component of the path is not a directory"),
+            ("", "the path is empty"),
+        ]
+        FileManager.default.createFile(atPath: dir + "/empty.keys", contents: Data())
+        FileManager.default.createFile(atPath: dir + "/comments.keys", contents: Data("# header\n\n   \n".utf8))
+        FileManager.default.createFile(atPath: dir + "/binary.keys", contents: Data([0x31, 0xff, 0xfe, 0x0a]))
+        for (path, reason) in cases {
+            let e = try #require(error { () throws(KeyTableError) in try IKEKeyTable(contentsOfFile: path) }, "\(path)")
+            #expect(e.kind == .file)
+            #expect(e.file == path)
+            #expect(e.description == "key file \(path): \(reason)")
+            #expect(!e.description.contains("\n"))
+            expectPlain(e.description)
+        }
+    }
+
+    @Test func aFIFOIsRejectedWithoutBlocking() throws {
+        let path = try tempDir() + "/fifo.keys"
+        try #require(mkfifo(path, 0o600) == 0)
+        let e = try #require(error { () throws(KeyTableError) in try IKEKeyTable(contentsOfFile: path) })
+        #expect(e.description == "key file \(path): is not a regular file")
+    }
+
+    @Test func unreadableFile() throws {
+        guard geteuid() != 0 else {
+            print("skipping the permission check: running as root, which reads any file")
+            return
+        }
+        let path = try tempDir() + "/secret.keys"
+        FileManager.default.createFile(atPath: path, contents: Data("x\n".utf8), attributes: [.posixPermissions: 0])
+        let e = try #require(error { () throws(KeyTableError) in try IKEKeyTable(contentsOfFile: path) })
+        #expect(e.description == "key file \(path): permission denied")
+    }
+
+    @Test func parseErrorsKeepLineAndColumnAndNameTheFile() throws {
+        let path = try tempDir() + "/bad.keys"
+        let text = "# comment\n\n1234567890123456,0987654321098765,zz,,\"NULL [RFC2410]\",,,\"NONE [RFC4306]\"\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let e = try #require(error { () throws(KeyTableError) in try IKEKeyTable(contentsOfFile: path) })
+        #expect(e.kind == .syntax && e.line == 3 && e.column == 35)
+        #expect(e.description == "\(path): syntax at line 3, column 35: SK_ei is not unquoted hex: \"zz\"")
+    }
+
+    @Test func wiresharkTextWithoutHeaderIsTheRowsAlone() throws {
+        let path = Self.samples.appendingPathComponent("rfc6311-sync.keys").path
+        let table = try IKEKeyTable(contentsOfFile: path)
+        let rows = table.wiresharkText(headerComment: false)
+        #expect(!rows.contains("#"))
+        #expect(table.wiresharkText() == "# This file is automatically generated, DO NOT MODIFY.\n" + rows)
+        #expect(try IKEKeyTable(wireshark: rows).entries == table.entries)
+    }
+
+    /// tshark (an independent oracle) takes `wiresharkText()` as is on its command line, header
+    /// comment and several rows included, and decrypts with the right row.
+    @Test(arguments: [true, false])
+    func wiresharkTextIsTsharkUATText(headerComment: Bool) throws {
+        guard let tshark = ["/usr/bin/tshark", "/usr/local/bin/tshark"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            print("skipping the tshark oracle: tshark is not installed")
+            return
+        }
+        let pcap = Self.samples.appendingPathComponent("rfc6311-sync.pcap").path
+        let sample = try IKEKeyTable(contentsOfFile: Self.samples.appendingPathComponent("rfc6311-sync.keys").path)
+        let real = try #require(sample.entries.first)
+        var decoy = real
+        decoy.initiatorSPI ^= 0xffff
+        var table = IKEKeyTable([decoy])  // the decoy row first: tshark must read past it
+        table.add(real)
+        let uat = table.wiresharkText(headerComment: headerComment)
+        #expect(uat.split(separator: "\n").count == (headerComment ? 3 : 2))
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tshark)
+        p.arguments = ["-n", "-r", pcap, "-o", "uat:ikev2_decryption_table:\(uat)",
+                       "-Y", "isakmp.notify.msgtype == 16422", "-T", "fields", "-e", "frame.number"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        // The sync request and response are inside SK: tshark sees them only after decrypting.
+        #expect(stdout.split(separator: "\n") == ["29", "30"])
+        let warnings = stderr.split(separator: "\n").filter { !$0.hasPrefix("Running as user") }
+        #expect(warnings.isEmpty, "tshark: \(warnings)")
+    }
+}
