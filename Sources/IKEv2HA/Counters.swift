@@ -16,6 +16,26 @@ public struct MessageIDCounters: Hashable, Sendable, CustomStringConvertible {
         self.nextExpected = nextExpected
     }
 
+    /// The counters from what an endpoint has seen, as people usually count: the highest Message
+    /// ID it used in a request of its own, and the highest it received in a request from its peer
+    /// (nil: none yet). Throws when either is already the last ID (RFC 7296 §2.2: rekey instead).
+    ///
+    /// `MessageIDCounters(highestSent: 4, highestReceived: 11)` is `(nextSend: 5, nextExpected: 12)`.
+    public init(highestSent: UInt32?, highestReceived: UInt32?) throws(HAError) {
+        func next(_ v: UInt32?) throws(HAError) -> UInt32 {
+            guard let v else { return 0 }
+            let (n, overflow) = v.addingReportingOverflow(1)
+            guard !overflow else { throw .messageIDSpaceExhausted }
+            return n
+        }
+        self.init(nextSend: try next(highestSent), nextExpected: try next(highestReceived))
+    }
+
+    /// The highest Message ID used in an own request (nil before the first).
+    public var highestSent: UInt32? { nextSend == 0 ? nil : nextSend - 1 }
+    /// The highest Message ID received in a request from the peer (nil before the first).
+    public var highestReceived: UInt32? { nextExpected == 0 ? nil : nextExpected - 1 }
+
     /// `(SEND, RECV)`, the tuple notation of RFC 6311 Appendix A.
     public var description: String { "(\(nextSend), \(nextExpected))" }
 }

@@ -182,4 +182,14 @@ import IKEv2HA
         #expect(ReplayCounterSync.deltaUsesESN(for: sas + esn) == nil)
         #expect(ReplayCounterSync.defaultOutboundJump == 1 << 30)
     }
+
+    @Test("counters from the highest IDs seen read the way people count")
+    func countersFromHighestSeen() throws {
+        let c = try MessageIDCounters(highestSent: 4, highestReceived: 11)
+        #expect(c == MessageIDCounters(nextSend: 5, nextExpected: 12))
+        #expect(c.highestSent == 4 && c.highestReceived == 11)
+        let fresh = try MessageIDCounters(highestSent: nil, highestReceived: nil)
+        #expect(fresh == MessageIDCounters(nextSend: 0, nextExpected: 0) && fresh.highestSent == nil)
+        #expect(throws: HAError.messageIDSpaceExhausted) { try MessageIDCounters(highestSent: .max, highestReceived: 0) }
+    }
 }
