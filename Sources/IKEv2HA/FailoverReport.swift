@@ -142,6 +142,9 @@ public enum FailoverTimelineDetail: Hashable, Sendable {
     case takeover([TakeoverEvidence])
     /// A message from before the capture started (the capture began mid-SA).
     case history
+    /// Unanswered, but a later hidden Message ID 0 request (at `byFrame`) may be a sync or reset
+    /// that abandoned it (RFC 6311 §9).
+    case possiblyAbandoned(byFrame: Int)
     /// A CREATE_CHILD_SA that rekeys this IKE SA into the new SPIs (RFC 7296 §1.3.2).
     case rekey(initiatorSPI: UInt64, responderSPI: UInt64)
     case fact(FailoverFact)
@@ -182,6 +185,8 @@ public struct FailoverTimelineEntry: Hashable, Sendable {
         case history
         /// The IKE SA is rekeyed (RFC 7296 §1.3.2).
         case rekey
+        /// A request without a response that a hidden Message ID 0 exchange may have abandoned.
+        case unansweredUnverified = "unanswered-unverified"
     }
 
     public var frame: Int

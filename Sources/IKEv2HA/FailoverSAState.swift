@@ -61,6 +61,8 @@ final class FailoverSAState {
     }
     var deltas: [DeltaEvent] = []
     var hiddenMID0Request: [IKESide: Int] = [:]
+    /// Frames of hidden Message ID 0 requests (the first few and the last).
+    var hiddenMID0Frames: [Int] = []
 
     // Rekey (RFC 7296 §1.3.2): the IKE SPI offered in a CREATE_CHILD_SA request, per requester.
     var rekeyOffer: [IKESide: (spi: UInt64, mid: UInt32)] = [:]
@@ -245,6 +247,7 @@ final class FailoverSAState {
         if m.messageID == 0 && m.exchange == .informational {
             if !m.isResponse {
                 if hiddenMID0Request[m.sender] == nil { hiddenMID0Request[m.sender] = m.frame }
+                if hiddenMID0Frames.count < 8 { hiddenMID0Frames.append(m.frame) } else { hiddenMID0Frames[7] = m.frame }
                 if window[m.sender].highestRequestID != nil {
                     addEvidence(m.sender, TakeoverEvidence(kind: .hiddenMessageIDZero, frame: m.frame, timeNanos: m.timeNanos))
                 }
@@ -682,8 +685,17 @@ final class FailoverSAState {
         guard !finished else { return }
         finished = true
         report.startedBeforeCapture = !window.startedInCapture
+        // A hidden Message ID 0 request after an unanswered request may be a sync or reset that
+        // abandoned it (RFC 6311 §9): unverified without keys, not an anomaly.
+        let lastHiddenMID0 = hiddenMID0Frames.max()
         for side in IKESide.allCases {
             for (id, frame) in window[side].outstanding.sorted(by: { $0.key < $1.key }) {
+                if let h = lastHiddenMID0, h > frame {
+                    timeline(FailoverTimelineEntry(frame: frame, timeNanos: 0, kind: .unansweredUnverified,
+                                                   direction: .init(sender: side), messageID: id, exchange: nil,
+                                                   detail: .possiblyAbandoned(byFrame: h)))
+                    continue
+                }
                 anomaly(.unansweredRequest, frame: frame, mid: id, dir: .init(sender: side), .unanswered(side))
             }
             report.nextRequestID[side] = window[side].nextRequestID

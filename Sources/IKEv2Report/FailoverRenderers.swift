@@ -426,6 +426,7 @@ public struct FailoverTextRenderer: Sendable {
         case .espDuplicate: return "ESP duplicate: \(note)"
         case .history: return "hist \(ex)\(mid)"
         case .rekey: return "rekey: \(note)"
+        case .unansweredUnverified: return "unanswered? \(ex)\(mid) (a hidden sync may have abandoned it)"
         case .takeover, .identityChange: return note
         }
     }

@@ -190,6 +190,8 @@ public enum FailoverWording {
         case .rebase(let side, let from, let to): "\(side.rawValue)'s next request ID \(from) -> \(to)"
         case .takeover(let list): evidenceList(list)
         case .history: "from before the capture began (the capture starts mid-SA)"
+        case .possiblyAbandoned(let f):
+            "no response in the capture, but the hidden Message ID 0 request at frame \(f) may be a sync or reset that abandoned it (RFC 6311 §9; needs keys)"
         case .rekey(let i, let r): "IKE SA rekeyed into \(hex64(i)) / \(hex64(r)) (RFC 7296 §1.3.2)"
         case .fact(let f): fact(f)
         }
