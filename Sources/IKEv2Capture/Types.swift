@@ -248,6 +248,9 @@ public enum TransportKind: Hashable, Sendable {
 
 /// Everything known about where an event's bytes came from.
 public struct PacketMeta: Hashable, Sendable {
+    /// Which input of a `CaptureReader` the packet came from (0-based, in the order the files
+    /// were given; always 0 for one file or an interface). Frame numbers count per input.
+    public var captureIndex: Int = 0
     /// 1-based record number in the file (every record counts, as in tshark's `frame.number`).
     /// For a message rebuilt from IP fragments or TCP segments: the frame that completed it.
     public var frameNumber: Int = 0

@@ -42,6 +42,9 @@ struct Failover: ParsableCommand {
     @Option(name: .customLong("esp-jump-threshold"), help: "A forward ESP sequence step above this is a jump.")
     var espJumpThreshold: UInt32 = 4096
 
+    @Option(name: .customLong("same-message-window"), help: ArgumentHelp("Several captures: copies of one IKE message (identical bytes) or ESP packet (same SPI and sequence) seen at different capture points within this many milliseconds are one observation.", valueName: "MS"))
+    var sameMessageWindow: Int = 500
+
     func run() throws {
         guard maxSAs > 0 else { throw CLIError.usage("--max-sas must be positive") }
         guard maxTimeline >= 0 else { throw CLIError.usage("--max-timeline must not be negative") }
@@ -55,16 +58,20 @@ struct Failover: ParsableCommand {
             }
             options.analyzer.notifyDecoder = d
         }
+        guard sameMessageWindow >= 0, sameMessageWindow <= 86_400_000 else {
+            throw CLIError.usage("--same-message-window must be between 0 and 86400000 ms")
+        }
+        options.sameMessageWindowNanoseconds = Int64(sameMessageWindow) * 1_000_000
         let keys = try input.keyTable()
         let pipeline = FailoverPipeline(options: options, keys: keys)
-        let reader = try input.openReader()
+        let (reader, writer) = try input.openReader()
         let progress: ((Int) -> Void)? = Stderr.isTerminal && isatty(1) == 0 ? { n in Stderr.line("… \(n) packets") } : nil
-        var failure: CLIError? = nil
-        do {
-            try pipeline.run(reader: reader, progress: progress)
-        } catch let e as CaptureError {
-            // Report what was read before the damage, then fail.
-            failure = CLIError.capture("\(input.capture): frame \(e.frameNumber): \(e)")
+        // A capture error: report what was read before the damage, then fail.
+        let failure = try input.read(reader, writer: writer, { try pipeline.run(reader: reader, progress: progress) })
+        if reader.sources.count > 1 {
+            let c = pipeline.counts
+            Stderr.line("ikev2: \(reader.sources.count) capture points: \(c.ikeSightings) IKE and \(c.espSightings) ESP further sightings folded into their first copy"
+                        + (c.sightingsEvicted > 0 ? " (\(c.sightingsEvicted) packets forgotten early: sighting table full)" : ""))
         }
         let report = pipeline.finish()
         let info = FailoverRunInfo(keysGiven: keys != nil, counts: pipeline.counts)
