@@ -2,6 +2,7 @@
 // interfaces), one input or several merged by timestamp.
 
 import CPcap
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -366,6 +367,12 @@ public final class CaptureReader {
     ) throws {
         if finished { return }
         let deadline = durationLimit.map { ContinuousClock.now.advanced(by: .milliseconds(Int64(max(0, min($0, 1e12)) * 1000))) }
+        if let seconds = durationLimit {
+            // A live read may block in libpcap until a packet comes: the stopper's
+            // pcap_breakloop wakes it when the time is up.
+            let stopper = self.stopper
+            DispatchQueue.global().asyncAfter(deadline: .now() + max(0, min(seconds, 1e9))) { stopper.stop() }
+        }
         let single = inputs.count == 1
         // Prime every input with its first record.
         for input in inputs where !input.exhausted && input.header == nil {

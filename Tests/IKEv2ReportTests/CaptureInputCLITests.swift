@@ -402,4 +402,74 @@ import Testing
         #expect(live.count == 20)
         #expect(live == file)
     }
+
+    /// --duration ends a live capture that sees no packet; SIGTERM ends one cleanly (report
+    /// printed, exit 0); -c ends one after N packets. Root only (no tcpreplay needed).
+    @Test func durationSigtermAndCountEndLiveCaptures() throws {
+        guard getuid() == 0 else {
+            print("skipped: live capture on lo needs root (CAP_NET_RAW)")
+            return
+        }
+        let start = Date()
+        let d = try CaptureInputCLITests.run(["dissect", "-i", "lo", "--duration", "1", "--filter", "udp port 9 and host 192.0.2.99"])
+        #expect(d.status == 0, "\(d.err)")
+        #expect(Date().timeIntervalSince(start) < 8)
+        #expect(d.err.contains("0 packets captured"))
+
+        let dir = try CaptureInputCLITests.tempDir()
+        let outPath = dir + "/out", errPath = dir + "/err"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try CLITests.binary())
+        p.arguments = ["failover", "-i", "lo", "--format", "json", "--filter", "udp port 9 and host 192.0.2.99"]
+        p.standardOutput = FileHandle(forWritingAtPath: outPath)
+        p.standardError = FileHandle(forWritingAtPath: errPath)
+        try p.run()
+        let ready = Date().addingTimeInterval(20)
+        while Date() < ready, p.isRunning,
+              !((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "").contains("listening on") {
+            usleep(20_000)
+        }
+        p.terminate()  // SIGTERM
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(p.terminationReason == .exit)
+        let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let doc = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+        #expect((doc?["summary"] as? [String: Any])?["ike_messages"] as? Int == 0)
+
+        // -c: the capture ends by itself after 3 packets (UDP datagrams sent to lo).
+        guard let tcpreplay = Fixtures.tool("tcpreplay") else {
+            print("skipped the -c part: tcpreplay is not installed")
+            return
+        }
+        let counted = Process()
+        counted.executableURL = URL(fileURLWithPath: try CLITests.binary())
+        // --duration: a safety net, so that a missed packet fails the test instead of hanging it.
+        counted.arguments = ["dissect", "-i", "lo", "-c", "3", "--duration", "30", "--format", "json", "--filter", LiveCaptureCLITests.liveFilter]
+        let pipe = Pipe()
+        let countErr = dir + "/count.err"
+        _ = FileManager.default.createFile(atPath: countErr, contents: nil)
+        counted.standardOutput = pipe
+        counted.standardError = FileHandle(forWritingAtPath: countErr)
+        try counted.run()
+        let listening = Date().addingTimeInterval(20)
+        while Date() < listening, counted.isRunning,
+              !((try? String(contentsOfFile: countErr, encoding: .utf8)) ?? "").contains("listening on") {
+            usleep(20_000)
+        }
+        let replayer = Process()
+        replayer.executableURL = URL(fileURLWithPath: tcpreplay)
+        replayer.arguments = ["-q", "-i", "lo", "--topspeed", Self.sample]
+        replayer.standardOutput = FileHandle.nullDevice
+        replayer.standardError = FileHandle.nullDevice
+        try replayer.run()
+        replayer.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        counted.waitUntilExit()
+        #expect(counted.terminationStatus == 0)
+        #expect(text.split(separator: "\n").count == 3)
+        #expect(((try? String(contentsOfFile: countErr, encoding: .utf8)) ?? "").contains("ikev2: 3 packets captured"))
+    }
 }
