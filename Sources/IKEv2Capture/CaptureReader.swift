@@ -88,6 +88,8 @@ final class CaptureInput {
     let linkType: LinkType
     let snapLength: Int
     let isLive: Bool
+    /// libpcap hands out nanosecond timestamps (asked for; a live device may refuse).
+    let nanoTimestamps: Bool
     let decoder: FrameDecoder
     private var program = bpf_program()
     /// The filter is applied per record here (files); live inputs filter in the kernel.
@@ -109,6 +111,7 @@ final class CaptureInput {
         dataLinkType = dlt
         linkType = LinkType(rawValue: dlt == 12 ? 101 : dlt)
         snapLength = Int(pcap_snapshot(h))
+        nanoTimestamps = pcap_get_tstamp_precision(h) == Int32(PCAP_TSTAMP_PRECISION_NANO)
         decoder = FrameDecoder(dlt: dlt, options: options)
         guard FrameDecoder.supports(dlt: dlt) else {
             offlineFilter = false
@@ -297,7 +300,8 @@ public final class CaptureReader {
         return s.isEmpty ? "unknown error" : s
     }
 
-    /// Makes `recordTap` a new writer to `path` (classic pcap, nanosecond timestamps, the
+    /// Makes `recordTap` a new writer to `path` (classic pcap, nanosecond timestamps (µs if a
+    /// live device cannot give ns), the
     /// inputs' link type and snapshot length) and returns it; the caller commits it.
     /// - Throws: `.invalidArgument` when the inputs have different link types; `.writeFailed`.
     public func tee(to path: String) throws(CaptureError) -> CaptureWriter {
@@ -305,8 +309,11 @@ public final class CaptureReader {
         if let other = inputs.first(where: { $0.dataLinkType != first.dataLinkType }) {
             throw CaptureError(.invalidArgument, "cannot write one pcap from captures of different link types (\(first.name): \(first.linkType.rawValue), \(other.name): \(other.linkType.rawValue))")
         }
+        if inputs.contains(where: { $0.nanoTimestamps != first.nanoTimestamps }) {
+            throw CaptureError(.invalidArgument, "cannot write one pcap from inputs with different timestamp precisions")
+        }
         let w = try CaptureWriter(path: path, dlt: first.dataLinkType, linkType: first.linkType,
-                                  snapLength: max(snapLength, 65_535), nanosecond: true)
+                                  snapLength: max(snapLength, 65_535), nanosecond: first.nanoTimestamps)
         recordTap = w
         return w
     }
@@ -435,8 +442,9 @@ public final class CaptureReader {
             input.header = hdr
             input.data = data
             let (ns, o1) = Int64(hdr.pointee.ts.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
-            let (t, o2) = ns.addingReportingOverflow(Int64(hdr.pointee.ts.tv_usec))
-            input.time = o1 || o2 ? Int64.max : t
+            let (frac, o3) = Int64(hdr.pointee.ts.tv_usec).multipliedReportingOverflow(by: input.nanoTimestamps ? 1 : 1_000)
+            let (t, o2) = ns.addingReportingOverflow(frac)
+            input.time = o1 || o2 || o3 ? Int64.max : t
             return
         }
     }

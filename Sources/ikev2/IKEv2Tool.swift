@@ -193,8 +193,12 @@ struct CaptureArguments: ParsableArguments {
         do {
             try body()
         } catch let e as CaptureError {
-            failure = CLIError.capture(e.message.hasPrefix(inputName) || captures.count > 1
-                                       ? "frame \(e.frameNumber): \(e)" : "\(inputName): frame \(e.frameNumber): \(e)")
+            if captures.count > 1 {
+                // The message starts with the damaged file's name.
+                failure = CLIError.capture("\(e.message) (\(e.code.rawValue) at frame \(e.frameNumber)\(e.byteOffset >= 0 ? ", byte \(e.byteOffset)" : ""))")
+            } else {
+                failure = CLIError.capture("\(inputName): frame \(e.frameNumber): \(e)")
+            }
         }
         if let writer {
             do { try writer.commit() } catch { throw CLIError.capture("-w \(writer.path): \(error.message)") }

@@ -57,7 +57,7 @@ import Testing
         for cmd in ["dissect", "failover"] {
             Self.expectError(try Self.run([cmd, Self.sample, "--keys", dir]), status: 2, "key file \(dir): is a directory")
             let empty = dir + "/empty.keys"
-            FileManager.default.createFile(atPath: empty, contents: Data("\n  \n".utf8))
+            _ = FileManager.default.createFile(atPath: empty, contents: Data("\n  \n".utf8))
             Self.expectError(try Self.run([cmd, Self.sample, "--keys", empty]), status: 2, "key file \(empty): is empty")
             Self.expectError(try Self.run([cmd, Self.sample, "--keys", dir + "/none.keys"]), status: 2,
                              "key file \(dir)/none.keys: No such file or directory")
@@ -94,7 +94,7 @@ import Testing
             Self.expectError(try Self.run([cmd, dir]), status: 1, "\(dir): is a directory, not a capture file")
             Self.expectError(try Self.run([cmd, Self.sample, dir]), status: 1, "\(dir): is a directory, not a capture file")
             let empty = dir + "/empty.pcap"
-            FileManager.default.createFile(atPath: empty, contents: Data())
+            _ = FileManager.default.createFile(atPath: empty, contents: Data())
             Self.expectError(try Self.run([cmd, empty]), status: 1, empty)
             Self.expectError(try Self.run([cmd, dir + "/none.pcap"]), status: 1, "\(dir)/none.pcap: No such file or directory")
         }
@@ -285,6 +285,17 @@ import Testing
         let wide = try Self.run(["failover", Self.sample, late, "--keys", Self.keys, "--format", "json", "--same-message-window", "3000"])
         #expect(try Self.meaningful(wide.out) == base)
         Self.expectError(try Self.run(["failover", Self.sample, b, "--same-message-window", "86400001"]), status: 2, "--same-message-window")
+
+        // A damaged capture point: the others are read to their end, the report is printed,
+        // then status 1 names the file and the frame.
+        let data = try Data(contentsOf: URL(fileURLWithPath: b))
+        let cut = dir + "/cut.pcap"
+        try data.prefix(data.count - 30).write(to: URL(fileURLWithPath: cut))
+        let damaged = try Self.run(["failover", Self.sample, cut, "--keys", Self.keys, "--format", "json"])
+        #expect(damaged.status == 1)
+        #expect(try Self.meaningful(damaged.out) == base)
+        #expect(damaged.err.contains("ikev2: \(cut): truncated dump file"), "\(damaged.err)")
+        #expect(damaged.err.contains("(truncatedFile at frame 41, byte "), "\(damaged.err)")
     }
 
     @Test func sightingsLibraryCountsAndRetransmissionsAtOnePoint() throws {
@@ -324,8 +335,8 @@ import Testing
         }
         let dir = try CaptureInputCLITests.tempDir()
         let outPath = dir + "/out", errPath = dir + "/err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try CLITests.binary())
         p.arguments = args
