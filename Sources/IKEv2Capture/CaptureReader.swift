@@ -230,7 +230,7 @@ public final class CaptureReader {
                 opened.append(try Self.openFile(path, index: i, filter: filter, options: options))
             } catch {
                 var e = error
-                if paths.count > 1 || !e.message.hasPrefix(path) { e.message = "\(path): \(e.message)" }
+                if !e.message.hasPrefix(path) { e.message = "\(path): \(e.message)" }
                 throw e
             }
         }

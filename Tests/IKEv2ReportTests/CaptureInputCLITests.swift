@@ -97,6 +97,9 @@ import Testing
             _ = FileManager.default.createFile(atPath: empty, contents: Data())
             Self.expectError(try Self.run([cmd, empty]), status: 1, empty)
             Self.expectError(try Self.run([cmd, dir + "/none.pcap"]), status: 1, "\(dir)/none.pcap: No such file or directory")
+            let missing = try Self.run([cmd, Self.sample, dir + "/none.pcap"])
+            Self.expectError(missing, status: 1, "\(dir)/none.pcap: No such file or directory")
+            #expect(!missing.err.contains("none.pcap: \(dir)"), "path named twice: \(missing.err)")
         }
     }
 
