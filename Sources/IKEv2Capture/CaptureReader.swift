@@ -380,52 +380,74 @@ public final class CaptureReader {
             let stopper = self.stopper
             DispatchQueue.global().asyncAfter(deadline: .now() + max(0, min(seconds, 1e9))) { stopper.stop() }
         }
-        let single = inputs.count == 1
-        // Prime every input with its first record.
-        for input in inputs where !input.exhausted && input.header == nil {
-            try advance(input, deadline: deadline)
-        }
-        while !finished {
-            if let limit = packetLimit, framesRead >= limit { break }
-            // The input whose record in hand is earliest (ties: the earlier input).
-            var next: CaptureInput? = nil
-            if single {
-                next = inputs[0].exhausted ? nil : inputs[0]
-            } else {
-                for input in inputs where !input.exhausted {
-                    if let n = next, n.time <= input.time { continue }
-                    next = input
-                }
+        if inputs.count == 1 {
+            // One input: no record is held between iterations.
+            let input = inputs[0]
+            let limit = packetLimit ?? Int.max
+            while input.framesRead < limit, let (hdr, data, time) = try fetch(input, deadline: deadline) {
+                try deliver(input, hdr, data, time, body, afterFrame)
             }
-            guard let input = next, let hdr = input.header, let data = input.data else { break }
-            try deliver(input, hdr, data, body, afterFrame)
-            input.header = nil
-            input.data = nil
-            if let limit = packetLimit, framesRead >= limit { break }
-            try advance(input, deadline: deadline)
+        } else {
+            try merge(deadline: deadline, body, afterFrame)
         }
         finished = true
         for input in inputs { input.decoder.finish() }
         if let deferredError { throw deferredError }
     }
 
-    /// Reads the next record of `input` into its hand, or marks it exhausted (end of file,
-    /// stop, deadline). A damaged file: thrown at once for one input; with several, kept for
-    /// the end and the others read on.
+    /// Several inputs: each holds its next record; the earliest is delivered (ties: the
+    /// earlier input), then that input reads on.
+    private func merge(
+        deadline: ContinuousClock.Instant?,
+        _ body: (borrowing CaptureEvent) throws -> Void,
+        _ afterFrame: (UnsafePointer<pcap_pkthdr>, UnsafePointer<UInt8>, Bool) throws -> Void
+    ) throws {
+        for input in inputs where !input.exhausted && input.header == nil {
+            try advance(input, deadline: deadline)
+        }
+        while true {
+            if let limit = packetLimit, framesRead >= limit { break }
+            var next: CaptureInput? = nil
+            for input in inputs where !input.exhausted {
+                if let n = next, n.time <= input.time { continue }
+                next = input
+            }
+            guard let input = next, let hdr = input.header, let data = input.data else { break }
+            try deliver(input, hdr, data, input.time, body, afterFrame)
+            input.header = nil
+            input.data = nil
+            if let limit = packetLimit, framesRead >= limit { break }
+            try advance(input, deadline: deadline)
+        }
+    }
+
+    /// Reads the next record of `input` into its hand (see `fetch`).
     private func advance(_ input: CaptureInput, deadline: ContinuousClock.Instant?) throws {
+        guard let (hdr, data, time) = try fetch(input, deadline: deadline) else { return }
+        input.header = hdr
+        input.data = data
+        input.time = time
+    }
+
+    /// The next record of `input` (valid until the next read of that input) and its time in
+    /// nanoseconds, or nil when it is exhausted (end of file, stop, deadline). A damaged file:
+    /// thrown at once for one input; with several, kept for the end and the others read on.
+    private func fetch(_ input: CaptureInput, deadline: ContinuousClock.Instant?) throws
+        -> (UnsafeMutablePointer<pcap_pkthdr>, UnsafePointer<UInt8>, Int64)? {
         var hdrPtr: UnsafeMutablePointer<pcap_pkthdr>? = nil
         var dataPtr: UnsafePointer<UInt8>? = nil
+        let handle = input.handle.pointer
         while true {
             if stopper.isStopped || deadline.map({ ContinuousClock.now >= $0 }) == true {
                 stopAll()
-                return
+                return nil
             }
-            let rc = pcap_next_ex(input.handle.pointer, &hdrPtr, &dataPtr)
+            let rc = pcap_next_ex(handle, &hdrPtr, &dataPtr)
             if rc == 0 { continue }  // live: the poll timeout passed without a packet
             if rc == PCAP_ERROR_BREAK {
                 // End of file, or pcap_breakloop from the stopper.
                 if stopper.isStopped { stopAll() } else { input.exhausted = true }
-                return
+                return nil
             }
             guard rc == 1, let hdr = hdrPtr, let data = dataPtr else {
                 let msg = String(cString: pcap_geterr(input.handle.pointer))
@@ -437,15 +459,12 @@ public final class CaptureReader {
                 if inputs.count == 1 { throw e }
                 e.message = "\(input.name): \(msg)"
                 if deferredError == nil { deferredError = e }
-                return
+                return nil
             }
-            input.header = hdr
-            input.data = data
             let (ns, o1) = Int64(hdr.pointee.ts.tv_sec).multipliedReportingOverflow(by: 1_000_000_000)
             let (frac, o3) = Int64(hdr.pointee.ts.tv_usec).multipliedReportingOverflow(by: input.nanoTimestamps ? 1 : 1_000)
             let (t, o2) = ns.addingReportingOverflow(frac)
-            input.time = o1 || o2 || o3 ? Int64.max : t
-            return
+            return (hdr, data, o1 || o2 || o3 ? Int64.max : t)
         }
     }
 
@@ -458,7 +477,7 @@ public final class CaptureReader {
     }
 
     private func deliver(
-        _ input: CaptureInput, _ hdr: UnsafeMutablePointer<pcap_pkthdr>, _ data: UnsafePointer<UInt8>,
+        _ input: CaptureInput, _ hdr: UnsafeMutablePointer<pcap_pkthdr>, _ data: UnsafePointer<UInt8>, _ time: Int64,
         _ body: (borrowing CaptureEvent) throws -> Void,
         _ afterFrame: (UnsafePointer<pcap_pkthdr>, UnsafePointer<UInt8>, Bool) throws -> Void
     ) throws {
@@ -468,7 +487,7 @@ public final class CaptureReader {
         meta.captureIndex = input.index
         meta.frameNumber = input.framesRead
         meta.firstFrameNumber = input.framesRead
-        meta.timestampNanoseconds = input.time
+        meta.timestampNanoseconds = time
         meta.capturedLength = Int(hdr.pointee.caplen)
         meta.originalLength = Int(hdr.pointee.len)
         meta.linkType = input.linkType
