@@ -22,6 +22,8 @@ struct Failover: ParsableCommand {
               ikev2 failover failover.pcap --keys failover.keys
               ikev2 failover failover.pcap --keys failover.keys --format json | jq '.sas[].anomalies'
               ikev2 failover big.pcap --max-sas 20000 --filter 'host 203.0.113.1'
+              ikev2 failover member1.pcap member2.pcap peer.pcapng --keys failover.keys
+              ikev2 failover -i eth0 --filter 'udp port 500 or udp port 4500' -w drill.pcap   (Ctrl-C: report)
             """
     )
 

@@ -272,6 +272,8 @@ struct Dissect: ParsableCommand {
               ikev2 dissect vpn.pcapng --filter 'udp port 4500' --format text -v
               ikev2 dissect failover.pcap --keys failover.keys --format json | jq .message_id
               ikev2 dissect nat.pcap --natt-ports 14500 --frame 12 --format text
+              ikev2 dissect -i eth0 -c 100 --filter 'udp port 500 or udp port 4500'
+              tcpdump -w - -U udp port 500 | ikev2 dissect -
             """
     )
 
