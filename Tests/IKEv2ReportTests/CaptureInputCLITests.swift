@@ -121,6 +121,21 @@ import Testing
         }
     }
 
+    @Test func liveCaptureWithoutPrivilegeIsAClearError() throws {
+        var prefix: [String] = []
+        if getuid() == 0 {
+            guard let setpriv = Fixtures.tool("setpriv") else {
+                print("skipped: running as root and setpriv (util-linux) is missing to drop CAP_NET_RAW")
+                return
+            }
+            prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        }
+        for cmd in ["dissect", "failover"] {
+            let r = try Self.run([cmd, "-i", "lo"], prefix: prefix)
+            Self.expectError(r, status: 1, "interface lo: permission denied (live capture needs CAP_NET_RAW or root)")
+        }
+    }
+
     // MARK: Standard input, FIFO, -w, -c
 
     @Test func standardInputReadsLikeTheFile() throws {
