@@ -203,6 +203,9 @@ struct CaptureArguments: ParsableArguments {
         if let writer {
             do { try writer.commit() } catch { throw CLIError.capture("-w \(writer.path): \(error.message)") }
         }
+        if !reader.isLive, reader.stopper.isStopped, reader.durationLimit == nil {
+            Stderr.line("ikev2: interrupted after \(reader.framesRead) records: the output covers those only")
+        }
         if let drops = reader.liveDrops {
             Stderr.line("ikev2: \(reader.framesRead) packets captured, \(drops.received) received by filter, \(drops.dropped) dropped by kernel")
         }
