@@ -248,6 +248,9 @@ public enum TransportKind: Hashable, Sendable {
 
 /// Everything known about where an event's bytes came from.
 public struct PacketMeta: Hashable, Sendable {
+    /// Which input of a `CaptureReader` the packet came from (0-based, in the order the files
+    /// were given; always 0 for one file or an interface). Frame numbers count per input.
+    public var captureIndex: Int = 0
     /// 1-based record number in the file (every record counts, as in tshark's `frame.number`).
     /// For a message rebuilt from IP fragments or TCP segments: the frame that completed it.
     public var frameNumber: Int = 0
@@ -402,6 +405,22 @@ public struct CaptureStatistics: Hashable, Sendable {
     mutating func drop(_ r: DropReason, _ n: Int = 1) { drops[r, default: 0] += n }
     /// Sum of all drops.
     public var totalDrops: Int { drops.values.reduce(0, +) }
+
+    /// Adds another input's counters (several capture points read together).
+    mutating func add(_ s: CaptureStatistics) {
+        framesRead += s.framesRead
+        framesMatched += s.framesMatched
+        ikeMessages += s.ikeMessages
+        espPackets += s.espPackets
+        ahPackets += s.ahPackets
+        natKeepalives += s.natKeepalives
+        ipFragments += s.ipFragments
+        datagramsReassembled += s.datagramsReassembled
+        tcpRecords += s.tcpRecords
+        overlappingFragments += s.overlappingFragments
+        duplicateFragments += s.duplicateFragments
+        for (k, v) in s.drops { drops[k, default: 0] += v }
+    }
 }
 
 /// Errors from opening, reading or writing captures.

@@ -120,14 +120,20 @@ public final class Dissector {
 
     /// Reads a whole capture and writes the rendering to file descriptor `fd`, flushing in
     /// chunks. Throws `CaptureError` when the file cannot be read further; everything read
-    /// before the damage has been written by then.
+    /// before the damage has been written by then. With several captures (merged by time)
+    /// each message carries its capture's name (`MessageMeta.captureSource`).
     public func run(reader: CaptureReader, fd: Int32, progress: ((Int) -> Void)? = nil) throws {
         var out = OutputBuffer()
         defer { out.flush(to: fd) }
         var count = 0
+        let sources = reader.sources
         try reader.forEach { event in
             guard case .ike = event.kind else { return }
-            dissect(event.bytes, meta: MessageMeta(event.meta), into: &out)
+            var meta = MessageMeta(event.meta)
+            if sources.count > 1, sources.indices.contains(event.meta.captureIndex) {
+                meta.captureSource = sources[event.meta.captureIndex]
+            }
+            dissect(event.bytes, meta: meta, into: &out)
             out.flushIfNeeded(to: fd)
             count += 1
             if let progress, count % 100_000 == 0 { progress(count) }

@@ -17,6 +17,10 @@ public final class FailoverPipeline {
     public struct Options: Sendable {
         public var analyzer = FailoverAnalyzer.Options()
         public var fragmentLimits = FragmentReassembler.Limits()
+        /// With several capture points: copies of one IKE message (identical bytes) or ESP
+        /// packet (same SPI and sequence number) seen at different points within this many
+        /// nanoseconds of the first copy are one observation (`Counts.ikeSightings`).
+        public var sameMessageWindowNanoseconds: Int64 = 500_000_000
         public init() {}
     }
 
@@ -28,6 +32,13 @@ public final class FailoverPipeline {
         public var ikev1 = 0
         /// SKF fragments held or dropped while waiting for the rest of their message.
         public var fragmentsHeld = 0
+        /// Further sightings of an IKE message / ESP packet at another capture point, folded
+        /// into the first (see `Options.sameMessageWindowNanoseconds`).
+        public var ikeSightings = 0
+        public var espSightings = 0
+        /// Packets forgotten early by the bounded sighting table (their later copies may have
+        /// been analysed as separate observations).
+        public var sightingsEvicted = 0
         public init() {}
     }
 
@@ -149,15 +160,21 @@ public final class FailoverPipeline {
 
     /// Reads a whole capture. Throws `CaptureError` when the file cannot be read further;
     /// everything read before the damage has been analysed by then.
+    /// With several captures, copies of a packet seen at several points are folded first.
     public func run(reader: CaptureReader, progress: ((Int) -> Void)? = nil) throws {
         var count = 0
+        var sightings = reader.sources.count > 1 ? SightingFilter(windowNanoseconds: options.sameMessageWindowNanoseconds) : nil
+        defer { counts.sightingsEvicted += sightings?.evicted ?? 0 }
         try reader.forEach { event in
             switch event.kind {
             case .ike:
+                if sightings?.isRepeat(ike: event.bytes, meta: event.meta) == true { counts.ikeSightings += 1; return }
                 ingest(event.bytes, meta: event.meta)
             case .esp(let spi, let sequence):
+                if sightings?.isRepeat(espSPI: spi, sequence: sequence, meta: event.meta) == true { counts.espSightings += 1; return }
                 ingestESP(spi: spi, sequence: sequence, digest: Self.shortDigest(event.bytes), meta: event.meta)
             case .ah(let spi, let sequence):
+                if sightings?.isRepeat(espSPI: spi, sequence: sequence, meta: event.meta) == true { counts.espSightings += 1; return }
                 ingestESP(spi: spi, sequence: sequence, ipProtocol: 51, digest: Self.shortDigest(event.bytes), meta: event.meta)
             default:
                 return

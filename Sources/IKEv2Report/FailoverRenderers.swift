@@ -39,6 +39,9 @@ public struct FailoverJSONRenderer: Sendable {
         out.append(","); out.key("malformed_messages"); out.decimal(info.counts.malformed)
         out.append(","); out.key("ikev1_messages"); out.decimal(info.counts.ikev1)
         out.append(","); out.key("keys_given"); out.bool(info.keysGiven)
+        out.append(","); out.key("ike_sightings"); out.decimal(info.counts.ikeSightings)
+        out.append(","); out.key("esp_sightings"); out.decimal(info.counts.espSightings)
+        out.append(","); out.key("sightings_evicted"); out.decimal(info.counts.sightingsEvicted)
         out.append("},\"limits\":{")
         out.key("max_sas"); out.decimal(s.maxSAs)
         out.append(","); out.key("evicted_sas"); out.decimal(s.evictedSAs)
@@ -299,6 +302,9 @@ public struct FailoverTextRenderer: Sendable {
         out.append("\(s.totalAnomalies) anomalies")
         if info.counts.malformed > 0 { out.append(", \(info.counts.malformed) malformed messages") }
         if info.counts.ikev1 > 0 { out.append(", \(info.counts.ikev1) IKEv1 messages ignored") }
+        if info.counts.ikeSightings + info.counts.espSightings > 0 {
+            out.append(", \(info.counts.ikeSightings) IKE and \(info.counts.espSightings) ESP further sightings at other capture points folded into their first copy")
+        }
         out.append(".\n")
         if !info.keysGiven {
             out.append("No key file given: capabilities, sync/reset contents and Child SA SPIs need --keys; header-level checks ran.\n")

@@ -42,6 +42,7 @@ public struct JSONRenderer: Sendable {
     }
 
     func renderMeta(_ meta: MessageMeta, into out: inout OutputBuffer) {
+        if let capture = meta.captureSource { out.key("source"); out.jsonString(capture); out.byte(UInt8(ascii: ",")) }
         out.key("frame"); out.decimal(meta.frame)
         out.append(literal: ",\"time\":\""); Timestamp.rfc3339(meta.timeNanos, into: &out); out.byte(UInt8(ascii: "\""))
         out.append(literal: ",\"src\":"); out.jsonString(meta.source)

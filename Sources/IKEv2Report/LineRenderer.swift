@@ -56,6 +56,7 @@ public struct LineRenderer: Sendable {
     }
 
     func prefix(_ meta: MessageMeta, into out: inout OutputBuffer) {
+        if let capture = meta.captureSource { out.append(capture); out.byte(UInt8(ascii: ":")) }
         out.decimal(meta.frame)
         out.byte(UInt8(ascii: " "))
         Timestamp.timeOfDay(meta.timeNanos, into: &out)

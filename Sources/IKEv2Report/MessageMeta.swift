@@ -14,6 +14,9 @@ public struct MessageMeta: Sendable, Hashable {
     public var transport: String
     /// Rebuilt from IP fragments or TCP segments.
     public var reassembled: Bool
+    /// The capture file (or interface) the message was read from, set when several captures
+    /// are read together; `frame` counts within it.
+    public var captureSource: String? = nil
 
     public init(frame: Int, timeNanos: Int64 = 0, source: String = "", destination: String = "",
                 sourcePort: UInt16 = 500, destinationPort: UInt16 = 500, transport: String = "udp",

@@ -44,6 +44,7 @@ public struct TextRenderer: Sendable {
     func frameLine(_ meta: MessageMeta, into out: inout OutputBuffer) {
         out.append("Frame ")
         out.decimal(meta.frame)
+        if let capture = meta.captureSource { out.append(" of "); out.append(capture) }
         out.append(": ")
         Timestamp.rfc3339(meta.timeNanos, into: &out)
         out.append(" \(meta.source):\(meta.sourcePort) -> \(meta.destination):\(meta.destinationPort) (\(meta.transport)\(meta.reassembled ? ", reassembled" : ""))\n")

@@ -81,7 +81,7 @@ public enum MixedCapture {
 
     /// The key table `write` would produce for the same arguments (regenerates without writing).
     public static func keyTable(messages: Int, seed: UInt64) throws -> IKEKeyTable {
-        var gen = MixedGenerator(seed: seed)
+        let gen = MixedGenerator(seed: seed)
         var table = IKEKeyTable()
         var produced = 0
         var index = 0

@@ -22,6 +22,8 @@ struct Failover: ParsableCommand {
               ikev2 failover failover.pcap --keys failover.keys
               ikev2 failover failover.pcap --keys failover.keys --format json | jq '.sas[].anomalies'
               ikev2 failover big.pcap --max-sas 20000 --filter 'host 203.0.113.1'
+              ikev2 failover member1.pcap member2.pcap peer.pcapng --keys failover.keys
+              ikev2 failover -i eth0 --filter 'udp port 500 or udp port 4500' -w drill.pcap   (Ctrl-C: report)
             """
     )
 
@@ -51,6 +53,9 @@ struct Failover: ParsableCommand {
     @Option(name: .customLong("replay-delta-slack"), help: "Packets the capture may miss before a peer's IPSEC_REPLAY_COUNTER_SYNC jump that still count as that delta.")
     var replayDeltaSlack: UInt64 = HARules.defaultReplayDeltaSlack
 
+    @Option(name: .customLong("same-message-window"), help: ArgumentHelp("Several captures: copies of one IKE message (identical bytes) or ESP packet (same SPI and sequence) seen at different capture points within this many milliseconds are one observation.", valueName: "MS"))
+    var sameMessageWindow: Int = 500
+
     func run() throws {
         guard maxSAs > 0 else { throw CLIError.usage("--max-sas must be positive") }
         guard maxTimeline >= 0 else { throw CLIError.usage("--max-timeline must not be negative") }
@@ -68,16 +73,20 @@ struct Failover: ParsableCommand {
             }
             options.analyzer.notifyDecoder = d
         }
+        guard sameMessageWindow >= 0, sameMessageWindow <= 86_400_000 else {
+            throw CLIError.usage("--same-message-window must be between 0 and 86400000 ms")
+        }
+        options.sameMessageWindowNanoseconds = Int64(sameMessageWindow) * 1_000_000
         let keys = try input.keyTable()
         let pipeline = FailoverPipeline(options: options, keys: keys)
-        let reader = try input.openReader()
+        let (reader, writer) = try input.openReader()
         let progress: ((Int) -> Void)? = Stderr.isTerminal && isatty(1) == 0 ? { n in Stderr.line("… \(n) packets") } : nil
-        var failure: CLIError? = nil
-        do {
-            try pipeline.run(reader: reader, progress: progress)
-        } catch let e as CaptureError {
-            // Report what was read before the damage, then fail.
-            failure = CLIError.capture("\(input.capture): frame \(e.frameNumber): \(e)")
+        // A capture error: report what was read before the damage, then fail.
+        let failure = try input.read(reader, writer: writer, { try pipeline.run(reader: reader, progress: progress) })
+        if reader.sources.count > 1 {
+            let c = pipeline.counts
+            Stderr.line("ikev2: \(reader.sources.count) capture points: \(c.ikeSightings) IKE and \(c.espSightings) ESP further sightings folded into their first copy"
+                        + (c.sightingsEvicted > 0 ? " (\(c.sightingsEvicted) packets forgotten early: sighting table full)" : ""))
         }
         let report = pipeline.finish()
         let info = FailoverRunInfo(keysGiven: keys != nil, counts: pipeline.counts)
