@@ -49,10 +49,22 @@ public final class FailoverAnalyzer {
         public var evidenceWindowNanos: Int64 = 30_000_000_000
         /// A new IKE_SA_INIT on the same addresses within this time of a failed recovery replaces it.
         public var reestablishWindowNanos: Int64 = 300_000_000_000
+        /// An SA with no packet for this much capture time is retired (its report is final).
+        public var idleTimeoutNanos: Int64 = 3_600_000_000_000
+        /// Most keys of retired SAs remembered, so that late packets of a retired SA are counted,
+        /// not taken for a new SA.
+        public var maxRetiredKeys = 4096
         /// Knows the type numbers of the reset extension.
         public var notifyDecoder = NotifyDecoder()
         public init() {}
     }
+
+    /// Called with each SA's final report when it is retired (its IKE SA deleted, rekeyed away
+    /// and deleted, or idle past `idleTimeoutNanos`); its state is freed then. When nil, retired
+    /// reports are kept and returned by `finish()` with the live ones.
+    public var onRetire: ((FailoverSAReport) -> Void)?
+    /// Called as soon as something is known, for a streaming (`--follow`) report.
+    public var onFinding: ((FailoverStreamFinding) -> Void)?
 
     typealias SAState = FailoverSAState
 
@@ -69,6 +81,11 @@ public final class FailoverAnalyzer {
     /// Rekeyed SAs waiting for their successor's first message: new key -> old SA.
     var rekeyedFrom: [SAKey: SAState] = [:]
     var order = 0
+    /// Reports of retired SAs when nobody takes them (`onRetire` nil).
+    var retired: [FailoverSAReport] = []
+    var retiredKeys = FailoverLRU<SAKey, RetiredMarker>()
+    final class RetiredMarker {}
+    var now: Int64 = 0
 
     public init(options: Options = Options()) {
         self.options = options
@@ -118,6 +135,7 @@ public final class FailoverAnalyzer {
             return s
         }
         let s = SAState(key: key, options: options, rules: rules, order: order)
+        s.sink = onFinding
         order += 1
         summary.sasSeen += 1
         if let (_, old) = table.insert(key, s, capacity: options.maxSAs) {
@@ -169,9 +187,7 @@ public final class FailoverAnalyzer {
         if byInitiatorSPI[s.key.i] == s.key { byInitiatorSPI[s.key.i] = nil }
         for spi in s.learntSPIs where bySPI[spi]?.key == s.key { bySPI[spi] = nil }
         for p in s.pairs where byAddressPair[p] == s.key { byAddressPair[p] = nil }
-        summary.timelineEntriesDropped += s.report.timelineDropped
-        summary.anomaliesDropped += s.report.anomaliesDropped
-        for (kind, n) in s.report.anomalyCounts { summary.anomaliesByKind[kind, default: 0] += n }
+        account(s, evicted: true)
     }
 
     // MARK: IKE messages
@@ -179,6 +195,11 @@ public final class FailoverAnalyzer {
     /// Observes one IKE message (in capture order).
     public func observe(_ m: FailoverMessageObservation) {
         summary.ikeMessages += 1
+        advanceClock(m.timeNanos)
+        if retiredKeys.value(SAKey(i: m.initiatorSPI, r: m.responderSPI)) != nil {
+            summary.messagesAfterRetirement += 1
+            return
+        }
         let sa = state(for: m)
         sa.seen(m.frame, time: m.timeNanos)
         sa.report.messages += 1
@@ -192,7 +213,48 @@ public final class FailoverAnalyzer {
             sa.rekeyedInto = nil
             if rekeyedFrom.count < options.maxSAs { rekeyedFrom[next] = sa }
         }
+        if sa.deleted { retire(sa) }
     }
+
+    // MARK: Retirement
+
+    /// Capture time moves on: SAs idle past the timeout are retired, least recently seen first.
+    func advanceClock(_ t: Int64) {
+        guard t > now else { return }
+        now = t
+        while let (_, sa) = table.leastRecent, elapsed(sa.lastTime, now) > options.idleTimeoutNanos {
+            retire(sa)
+        }
+    }
+
+    /// Ends one SA: its report is final; its state is freed.
+    func retire(_ sa: SAState) {
+        guard table.remove(sa.key) != nil else { return }
+        if byInitiatorSPI[sa.key.i] == sa.key { byInitiatorSPI[sa.key.i] = nil }
+        for spi in sa.learntSPIs where bySPI[spi]?.key == sa.key { bySPI[spi] = nil }
+        for p in sa.pairs where byAddressPair[p] == sa.key { byAddressPair[p] = nil }
+        sa.finish()
+        summary.retiredSAs += 1
+        account(sa)
+        if retiredKeys.value(sa.key) == nil {
+            _ = retiredKeys.insert(sa.key, RetiredMarker(), capacity: options.maxRetiredKeys)
+        }
+        if let onRetire {
+            onRetire(sa.report)
+        } else {
+            retired.append(sa.report)
+        }
+        emit(.retired(initiatorSPI: sa.key.i, responderSPI: sa.key.r))
+    }
+
+    func account(_ sa: SAState, evicted: Bool = false) {
+        summary.timelineEntriesDropped += sa.report.timelineDropped
+        summary.anomaliesDropped += sa.report.anomaliesDropped
+        if evicted { summary.ikeMessagesInEvictedSAs += sa.report.messages } else { summary.ikeMessagesInSAs += sa.report.messages }
+        for (kind, n) in sa.report.anomalyCounts { summary.anomaliesByKind[kind, default: 0] += n }
+    }
+
+    func emit(_ f: FailoverStreamFinding) { onFinding?(f) }
 
     func learnSPIs(_ sa: SAState, _ proposals: [FailoverChildProposal], sentIn side: IKESide) {
         // RFC 7296 §3.3.1: the SPI in a proposal is the sender's inbound SPI, so ESP with it
@@ -217,6 +279,7 @@ public final class FailoverAnalyzer {
     /// Observes one ESP or AH packet (in capture order).
     public func observe(_ e: FailoverESPObservation) {
         summary.espPackets += 1
+        advanceClock(e.timeNanos)
         var sa: SAState? = nil
         var sender: IKESide? = nil
         var association = FailoverESPSummary.Association.addressPair
@@ -250,14 +313,16 @@ public final class FailoverAnalyzer {
     /// report of the live SAs (ordered by first frame) with the run's summary.
     public func finish() -> FailoverReport {
         var out: [FailoverSAReport] = []
-        var s = summary
+        let saved = summary
         for sa in table.allValues.sorted(by: { $0.order < $1.order }) {
             sa.finish()
-            s.timelineEntriesDropped += sa.report.timelineDropped
-            s.anomaliesDropped += sa.report.anomaliesDropped
-            for (kind, n) in sa.report.anomalyCounts { s.anomaliesByKind[kind, default: 0] += n }
+            account(sa)
             out.append(sa.report)
         }
-        return FailoverReport(sas: out, summary: s)
+        var s = summary
+        summary = saved
+        s.liveSAsAtEnd = out.count
+        let all = (retired + out).sorted { ($0.firstFrame, $0.initiatorSPI) < ($1.firstFrame, $1.initiatorSPI) }
+        return FailoverReport(sas: all, summary: s)
     }
 }

@@ -478,9 +478,30 @@ public struct FailoverSummary: Hashable, Sendable {
     public var maxAnomaliesPerSA = 0
     public var timelineEntriesDropped = 0
     public var anomaliesDropped = 0
+    /// SAs whose report was made final before the end (deleted, or idle past the timeout).
+    public var retiredSAs = 0
+    /// SAs still live at the end of the capture.
+    public var liveSAsAtEnd = 0
+    /// IKE messages counted in the reported SAs (retired and live), in evicted SAs, and those
+    /// that arrived for an SA already retired: with the pipeline's malformed/IKEv1/fragment
+    /// counts they account for every IKE message read.
+    public var ikeMessagesInSAs = 0
+    public var ikeMessagesInEvictedSAs = 0
+    public var messagesAfterRetirement = 0
     public init() {}
 
     public var totalAnomalies: Int { anomaliesByKind.values.reduce(0, +) }
+}
+
+/// Something known while the capture is still being read (`FailoverAnalyzer.onFinding`).
+public enum FailoverStreamFinding: Sendable {
+    /// An anomaly, as soon as it is recorded (ESP jumps: when their SA is retired or at the end).
+    case anomaly(initiatorSPI: UInt64, responderSPI: UInt64, FailoverAnomaly, timeNanos: Int64)
+    /// A sync or reset request or response (timeline entry), or strong takeover evidence.
+    case timeline(initiatorSPI: UInt64, responderSPI: UInt64, FailoverTimelineEntry)
+    case evidence(initiatorSPI: UInt64, responderSPI: UInt64, side: IKESide, TakeoverEvidence)
+    /// The SA's report is final.
+    case retired(initiatorSPI: UInt64, responderSPI: UInt64)
 }
 
 /// The result of a run.

@@ -26,6 +26,12 @@ final class FailoverSAState {
     var decryptFailureReported = false
     var lastTime: Int64 = 0
     var finished = false
+    /// Streaming findings (`FailoverAnalyzer.onFinding`).
+    var sink: ((FailoverStreamFinding) -> Void)?
+    /// A Delete of the IKE SA itself, per requester: its Message ID (RFC 7296 §1.4.1).
+    var deleteRequest: [IKESide: UInt32] = [:]
+    /// The Delete was answered: the IKE SA is gone.
+    var deleted = false
 
     // Counter exchanges.
     struct PendingExchange {
@@ -122,8 +128,10 @@ final class FailoverSAState {
 
     func anomaly(_ kind: FailoverAnomalyKind, frame: Int, mid: UInt32?, dir: FailoverDirection?, _ fact: FailoverFact) {
         report.anomalyCounts[kind, default: 0] += 1
+        let a = FailoverAnomaly(kind: kind, frame: frame, messageID: mid, direction: dir, fact: fact)
+        sink?(.anomaly(initiatorSPI: key.i, responderSPI: key.r, a, timeNanos: lastTime))
         if report.anomalies.count < options.maxAnomaliesPerSA {
-            report.anomalies.append(FailoverAnomaly(kind: kind, frame: frame, messageID: mid, direction: dir, fact: fact))
+            report.anomalies.append(a)
         } else {
             report.anomaliesDropped += 1
         }
@@ -134,6 +142,12 @@ final class FailoverSAState {
     }
 
     func timeline(_ entry: FailoverTimelineEntry, force: Bool = false) {
+        switch entry.kind {
+        case .syncRequest, .syncResponse, .resetRequest, .resetResponse, .rebase, .rekey:
+            sink?(.timeline(initiatorSPI: key.i, responderSPI: key.r, entry))
+        default:
+            break
+        }
         if report.timeline.count < options.maxTimelineEntriesPerSA || force {
             report.timeline.append(entry)
         } else {
@@ -154,6 +168,7 @@ final class FailoverSAState {
         list.append(e)
         evidence[side] = list
         evidenceGeneration += 1
+        if e.isStrong { sink?(.evidence(initiatorSPI: key.i, responderSPI: key.r, side: side, e)) }
     }
 
     /// Tracks the sender's link/IP identity in its flow; changes become evidence.
@@ -195,6 +210,9 @@ final class FailoverSAState {
         learnChildSPIs(v, m)
         observeCapabilities(content, m)
         observeRekey(v, m)
+        // RFC 7296 §1.4.1: a Delete of the IKE SA, once answered, ends it.
+        if v.deletesIKESA && !m.isResponse && m.exchange == .informational { deleteRequest[m.sender] = m.messageID }
+        if m.isResponse, deleteRequest[m.sender.peer] == m.messageID { deleted = true }
 
         if let kind = content.kind, let data = content.counters {
             if HARules.isPlacedToAct(content.findings) {

@@ -70,6 +70,12 @@ final class FailoverLRU<Key: Hashable, Value: AnyObject> {
         index[new] = slot
     }
 
+    /// The least recently used entry, if any.
+    var leastRecent: (key: Key, value: Value)? {
+        guard tail >= 0, let k = keys[tail], let v = values[tail] else { return nil }
+        return (k, v)
+    }
+
     /// All values, in no particular order.
     var allValues: [Value] { values.compactMap { $0 } }
 

@@ -23,12 +23,39 @@ public struct FailoverJSONRenderer: Sendable {
             if i > 0 { out.byte(UInt8(ascii: ",")) }
             renderSA(sa, into: &out)
         }
+        out.append("],")
+        renderSummary(report, info: info, into: &out)
+        out.append("}\n")
+    }
+
+    /// One JSON line for one SA (`--format jsonl`): `{"sa": {...}}`.
+    public func renderLine(_ sa: FailoverSAReport, into out: inout OutputBuffer) {
+        out.append("{\"sa\":")
+        renderSA(sa, into: &out)
+        out.append("}\n")
+    }
+
+    /// The last JSON line of `--format jsonl`: `{"summary": {...}, "limits": {...}}`.
+    public func renderSummaryLine(_ report: FailoverReport, info: FailoverRunInfo = .init(), into out: inout OutputBuffer) {
+        out.append("{")
+        renderSummary(report, info: info, into: &out)
+        out.append("}\n")
+    }
+
+    /// `"summary":{...},"limits":{...}`
+    func renderSummary(_ report: FailoverReport, info: FailoverRunInfo, into out: inout OutputBuffer) {
         let s = report.summary
-        out.append("],\"summary\":{")
+        out.append("\"summary\":{")
         out.key("ike_messages"); out.decimal(s.ikeMessages)
         out.append(","); out.key("esp_packets"); out.decimal(s.espPackets)
         out.append(","); out.key("sas_seen"); out.decimal(s.sasSeen)
-        out.append(","); out.key("sas_reported"); out.decimal(report.sas.count)
+        out.append(","); out.key("sas_reported"); out.decimal(s.retiredSAs + s.liveSAsAtEnd)
+        out.append(","); out.key("sas_retired"); out.decimal(s.retiredSAs)
+        out.append(","); out.key("sas_live_at_end"); out.decimal(s.liveSAsAtEnd)
+        out.append(","); out.key("ike_messages_in_sas"); out.decimal(s.ikeMessagesInSAs)
+        out.append(","); out.key("ike_messages_in_evicted_sas"); out.decimal(s.ikeMessagesInEvictedSAs)
+        out.append(","); out.key("ike_messages_after_retirement"); out.decimal(s.messagesAfterRetirement)
+        out.append(","); out.key("fragments_held"); out.decimal(info.counts.fragmentsHeld)
         out.append(","); out.key("anomalies"); out.decimal(s.totalAnomalies)
         out.append(","); out.key("anomalies_by_kind"); out.byte(UInt8(ascii: "{"))
         for (i, (k, n)) in s.anomaliesByKind.sorted(by: { $0.key.rawValue < $1.key.rawValue }).enumerated() {
@@ -49,7 +76,7 @@ public struct FailoverJSONRenderer: Sendable {
         out.append(","); out.key("timeline_entries_dropped"); out.decimal(s.timelineEntriesDropped)
         out.append(","); out.key("max_anomalies_per_sa"); out.decimal(s.maxAnomaliesPerSA)
         out.append(","); out.key("anomalies_dropped"); out.decimal(s.anomaliesDropped)
-        out.append("}}\n")
+        out.append("}}")
     }
 
     func renderSA(_ sa: FailoverSAReport, into out: inout OutputBuffer) {

@@ -10,7 +10,7 @@ import IKEv2Report
 /// (RFC 7296 §2.1-§2.3 Message IDs, RFC 6311 sync, the reset extension, ESP sequence numbers).
 struct Failover: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, jsonl
     }
 
     static let configuration = CommandConfiguration(
@@ -29,8 +29,14 @@ struct Failover: ParsableCommand {
 
     @OptionGroup var input: CaptureArguments
 
-    @Option(name: .long, help: "Output format: text (default on a terminal) or json (default when piped).")
+    @Option(name: .long, help: "Output format: text (default on a terminal), json (one document, default when piped) or jsonl (one line per IKE SA as soon as it ends, then a summary line; memory set by the live SAs).")
     var format: Format?
+
+    @Flag(name: .long, help: "Print each finding (anomaly, sync/reset, takeover evidence) as soon as it is known: a JSON line, or a text line on a terminal; then the usual report.")
+    var follow = false
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("An IKE SA with no packet for this many seconds of capture time is ended and its report made final.", valueName: "SECONDS"))
+    var idleTimeout: Int = 3600
 
     @Option(name: .customLong("reset-notify-type"), help: ArgumentHelp("Notify number of the private Message-ID reset extension (default 49374; its SUPPORTED notify is N-1).", valueName: "N"))
     var resetNotifyType: UInt16?
@@ -77,8 +83,26 @@ struct Failover: ParsableCommand {
             throw CLIError.usage("--same-message-window must be between 0 and 86400000 ms")
         }
         options.sameMessageWindowNanoseconds = Int64(sameMessageWindow) * 1_000_000
+        guard idleTimeout > 0, idleTimeout <= 31_536_000 else { throw CLIError.usage("--idle-timeout must be 1 to 31536000 seconds") }
+        options.analyzer.idleTimeoutNanos = Int64(idleTimeout) * 1_000_000_000
         let keys = try input.keyTable()
         let pipeline = FailoverPipeline(options: options, keys: keys)
+        let chosen = format ?? (isatty(1) != 0 ? .text : .json)
+        if chosen == .jsonl {
+            pipeline.analyzer.onRetire = { sa in
+                var line = OutputBuffer(capacity: 4096)
+                FailoverJSONRenderer().renderLine(sa, into: &line)
+                line.flush(to: 1)
+            }
+        }
+        if follow {
+            let stream = FailoverStreamRenderer(json: isatty(1) == 0)
+            pipeline.analyzer.onFinding = { f in
+                var line = OutputBuffer(capacity: 512)
+                stream.render(f, into: &line)
+                line.flush(to: 1)
+            }
+        }
         let (reader, writer) = try input.openReader()
         let progress: ((Int) -> Void)? = Stderr.isTerminal && isatty(1) == 0 ? { n in Stderr.line("… \(n) packets") } : nil
         // A capture error: report what was read before the damage, then fail.
@@ -91,9 +115,12 @@ struct Failover: ParsableCommand {
         let report = pipeline.finish()
         let info = FailoverRunInfo(keysGiven: keys != nil, counts: pipeline.counts)
         var out = OutputBuffer()
-        switch format ?? (isatty(1) != 0 ? .text : .json) {
+        switch chosen {
         case .json: FailoverJSONRenderer().render(report, info: info, into: &out)
         case .text: FailoverTextRenderer().render(report, info: info, into: &out)
+        case .jsonl:
+            for sa in report.sas { FailoverJSONRenderer().renderLine(sa, into: &out) }
+            FailoverJSONRenderer().renderSummaryLine(report, info: info, into: &out)
         }
         out.flush(to: 1)
         if let failure { throw failure }

@@ -322,6 +322,40 @@ import Testing
         #expect(ok.run().sas.last?.lineage.replaces == nil)
     }
 
+    @Test("an answered Delete of the IKE SA, or idleness, retires the SA: its report is handed over and its state freed")
+    func retirement() {
+        var s = base()
+        s.msg(.initiator, response: false, 3, content: .visible(FailoverVisibleContent(payloadTypes: [.delete], notifies: [],
+                                                                                           deletesIKESA: true)))
+        s.msg(.responder, response: true, 3)
+        s.msg(.responder, response: true, 3, variant: 1)                 // late: counted, not a new SA
+        var retired: [FailoverSAReport] = []
+        let a = FailoverAnalyzer()
+        a.onRetire = { retired.append($0) }
+        for item in s.items {
+            switch item {
+            case .ike(let m): a.observe(m)
+            case .esp(let e): a.observe(e)
+            }
+        }
+        #expect(retired.count == 1 && a.liveSAs == 0)
+        let r = a.finish()
+        #expect(r.sas.isEmpty && r.summary.retiredSAs == 1 && r.summary.messagesAfterRetirement == 1)
+        #expect(r.summary.ikeMessagesInSAs + r.summary.messagesAfterRetirement == r.summary.ikeMessages)
+        // Idle: an hour of silence ends the SA; without onRetire finish() still returns it.
+        var idle = base()
+        idle.clock += 3_700_000_000_000
+        idle.spiI = 0x7777
+        idle.exchange(.initiator, 9)
+        let report = idle.run()
+        #expect(report.summary.retiredSAs == 1 && report.sas.count == 2)
+        // Near miss: a Delete without its response keeps the SA.
+        var open = base()
+        open.msg(.initiator, response: false, 3, content: .visible(FailoverVisibleContent(payloadTypes: [.delete], notifies: [],
+                                                                                              deletesIKESA: true)))
+        #expect(open.run().summary.retiredSAs == 0)
+    }
+
     // 14. AH like ESP.
     @Test("AH sequence numbers are tracked like ESP")
     func ah() {
