@@ -15,7 +15,7 @@ struct IKEv2Tool: ParsableCommand {
             Exit status: 0 on success, 1 if the capture cannot be read, 2 on bad usage.
             Malformed IKE messages are reported in the output; they do not abort the run.
             """,
-        subcommands: [Dissect.self, Failover.self, Synth.self, Mutate.self],
+        subcommands: [Dissect.self, Failover.self, Synth.self, Mutate.self, Takeover.self],
         defaultSubcommand: nil
     )
 
