@@ -14,7 +14,7 @@ struct Takeover: ParsableCommand {
         abstract: "Take over an IKE SA as the standby: RFC 6311 sync (or the private reset) with a live peer, a liveness check, then serve it.",
         discussion: """
             Sends only to --peer, from --local (port 4500 on either side: the non-ESP marker).
-            Retransmits each request with back-off (1, 2, 4, 8, 16 s: at most 31 s per request).
+            Retransmits each request with back-off (1, 2, 4, 8, 16 s: at most 31 s per request by default).
             Exit status: 0 when the peer answered the sync/reset and the liveness check, 1 otherwise,
             2 on bad usage (also: no keys for the SA, address not bindable).
             Example:
@@ -60,6 +60,9 @@ struct Takeover: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("After the sync, answer the peer's requests for this many seconds (at most 3600).", valueName: "SECONDS"))
     var serve: Double = 0
 
+    @Option(name: .long, help: ArgumentHelp("Retransmissions of each request, timeouts 1, 2, 4, ... s (0 to 8; default 4).", valueName: "N"))
+    var retransmits: Int = 4
+
     @Option(name: .short, help: ArgumentHelp("Write every packet sent and received to this pcap.", valueName: "OUT.pcap"))
     var w: String?
 
@@ -72,6 +75,7 @@ struct Takeover: ParsableCommand {
             throw CLIError.usage("--role must be responder or initiator, not '\(role)'")
         }
         guard serve >= 0, serve <= 3600, serve.isFinite else { throw CLIError.usage("--serve must be 0 to 3600 seconds") }
+        guard (0...8).contains(retransmits) else { throw CLIError.usage("--retransmits must be 0 to 8") }
         guard margin >= 1 else { throw CLIError.usage("--margin must be at least 1") }
         let parts = spi.split(separator: "/")
         guard parts.count == 2, let spiI = Self.hex64(parts[0]), let spiR = Self.hex64(parts[1]) else {
@@ -96,6 +100,7 @@ struct Takeover: ParsableCommand {
         options.margin = margin
         options.procedure = reset ? .reset : .sync
         options.serveSeconds = serve
+        options.retransmissions = retransmits
         if let n = resetNotifyType {
             guard n > 40960 else { throw CLIError.usage("--reset-notify-type must be a private-use status number above 40960") }
             options.resetNotifyType = NotifyType(rawValue: n)

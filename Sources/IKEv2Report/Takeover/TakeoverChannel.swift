@@ -135,9 +135,15 @@ final class TakeoverChannel {
 
     deinit { close(fd) }
 
+    /// Sends one datagram. A pending ICMP port unreachable from an earlier datagram (the peer's
+    /// daemon not listening yet) is reported by the kernel here; the datagram is sent again once.
     func send(_ bytes: [UInt8]) throws(TakeoverError) {
-        let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
-        guard n == bytes.count else { throw TakeoverError("send to \(peer): \(Self.errnoText())") }
+        for attempt in 0..<2 {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, 0) }
+            if n == bytes.count { return }
+            guard n < 0, errno == ECONNREFUSED, attempt == 0 else { break }
+        }
+        throw TakeoverError("send to \(peer): \(Self.errnoText())")
     }
 
     /// The next datagram from the peer, or nil when `milliseconds` pass without one. ICMP errors

@@ -140,6 +140,8 @@ public final class TakeoverSession {
     var peerExpected: UInt32?
     var outcome: TakeoverOutcome
     var captureProblem: String?
+    /// Whether the peer's answer gave counters to continue with.
+    var countersAgreed = false
 
     /// Opens the socket and the capture. Refuses without keys for both directions of the SA.
     public init(options: TakeoverOptions, capturePath: String? = nil) throws(TakeoverError) {
@@ -202,11 +204,13 @@ public final class TakeoverSession {
             let reply = try exchange(messageID: 0, inner: [.notify(notify)], liveness: false)
             if let reply { judgeReset(reply, request: request) }
         }
-        // Liveness: an empty INFORMATIONAL at the agreed Message ID (RFC 7296 §1.4.1 DPD).
+        // Liveness: an empty INFORMATIONAL at the agreed Message ID (RFC 7296 §1.4.1 DPD), only
+        // when the peer agreed to counters (an unanswered procedure leaves none to probe).
         outcome.liveness.messageID = outcome.counters.nextSend
-        peerExpected = outcome.counters.nextExpected
+        let agreed = countersAgreed
+        if agreed { peerExpected = outcome.counters.nextExpected }
         let start = TakeoverClock.monotonic()
-        if let reply = try exchange(messageID: outcome.counters.nextSend, inner: [], liveness: true) {
+        if agreed, let reply = try exchange(messageID: outcome.counters.nextSend, inner: [], liveness: true) {
             outcome.liveness.answered = true
             outcome.liveness.milliseconds = (TakeoverClock.monotonic() - start) / 1_000_000
             if !reply.notifies.isEmpty {
@@ -260,9 +264,16 @@ public final class TakeoverSession {
             obeyed = false
             outcome.problems.append("P2 \(response.expectedSend) is below P1 \(req.expectedRecv) (RFC 6311 §5.1: P2 = max(P1, ...))")
         }
+        // §5.1: P2 = max(P1, highest Message ID the peer used + 1): a request of the peer seen in
+        // flight (sent to the dead member) must be below P2.
+        if let inFlight = outcome.earlyRequests.map(\.messageID).max(), response.expectedSend <= inFlight {
+            obeyed = false
+            outcome.problems.append("P2 \(response.expectedSend) is not above Message ID \(inFlight) of the peer's request in flight (RFC 6311 §5.1: P2 = max(P1, highest sent + 1))")
+        }
         outcome.rfcMaximaObeyed = obeyed
         if case .accepted(let c) = requester.handleResponse(response) {
             outcome.counters = c
+            countersAgreed = true
         }
     }
 
@@ -287,6 +298,7 @@ public final class TakeoverSession {
         }
         if response.expectedSend == request.expectedRecv, response.expectedRecv == request.expectedSend {
             outcome.counters = MessageIDCounters(nextSend: request.expectedSend, nextExpected: request.expectedRecv)
+            countersAgreed = outcome.nonceEchoed
         } else {
             outcome.problems.append("the reset response does not carry the request's values swapped (ha-reset.md)")
         }
