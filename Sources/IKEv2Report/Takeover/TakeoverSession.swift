@@ -100,7 +100,8 @@ public struct TakeoverOutcome: Sendable {
         public var dropped = 0
     }
 
-    /// A peer request seen before the procedure completed (e.g. one in flight to the dead member).
+    /// A peer request seen before the procedure completed (e.g. one in flight to the dead member);
+    /// at most 64 distinct Message IDs are kept.
     public struct EarlyRequest: Hashable, Sendable {
         public var messageID: UInt32
         public var exchange: ExchangeType
@@ -121,6 +122,8 @@ public struct TakeoverOutcome: Sendable {
     public var liveness: Liveness
     public var serve = Serve()
     public var earlyRequests: [EarlyRequest] = []
+    /// Messages with this SA's SPIs that failed decryption or the ICV (ignored).
+    public var unverifiedMessages = 0
     public var packetsSent = 0
     public var packetsReceived = 0
 
@@ -227,6 +230,9 @@ public final class TakeoverSession {
             do { try capture.commit() } catch { outcome.problems.append("capture: \(error)") }
         }
         if let captureProblem { outcome.problems.append(captureProblem) }
+        if outcome.unverifiedMessages > 0 {
+            outcome.problems.append("\(outcome.unverifiedMessages) message(s) of this SA failed to decrypt or verify and were ignored")
+        }
         return outcome
     }
 
@@ -361,14 +367,14 @@ public final class TakeoverSession {
         if h.isResponse {
             guard let awaiting, h.messageID == awaiting, h.exchangeType == .informational else { return nil }
             guard let notifies = opened else {
-                outcome.problems.append("a response with Message ID \(h.messageID) failed verification; ignored")
+                outcome.unverifiedMessages += 1
                 return nil
             }
             return Reply(notifies: notifies)
         }
         guard opened != nil else {
             outcome.serve.dropped += 1
-            outcome.problems.append("a request with Message ID \(h.messageID) failed verification; dropped")
+            outcome.unverifiedMessages += 1
             return nil
         }
         if let s = saved.first(where: { $0.id == h.messageID }) {
@@ -377,7 +383,7 @@ public final class TakeoverSession {
             return nil
         }
         guard let expected = peerExpected else {
-            if !outcome.earlyRequests.contains(where: { $0.messageID == h.messageID }) {
+            if outcome.earlyRequests.count < 64, !outcome.earlyRequests.contains(where: { $0.messageID == h.messageID }) {
                 outcome.earlyRequests.append(.init(messageID: h.messageID, exchange: h.exchangeType))
             }
             return nil
