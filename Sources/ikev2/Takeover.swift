@@ -14,9 +14,9 @@ struct Takeover: ParsableCommand {
         abstract: "Take over an IKE SA as the standby: RFC 6311 sync (or the private reset) with a live peer, a liveness check, then serve it.",
         discussion: """
             Sends only to --peer, from --local (port 4500 on either side: the non-ESP marker).
-            Retransmits each request with back-off (1, 2, 4, 8, 16 s: at most 31 s per request by default).
-            Exit status: 0 when the peer answered the sync/reset and the liveness check, 1 otherwise,
-            2 on bad usage (also: no keys for the SA, address not bindable).
+            Retransmits each request with back-off: 1, 2, 4, 8, 16 s (31 s) by default.
+            Exit status: 0 when the peer answered the sync/reset and the liveness check;
+            1 otherwise; 2 on bad usage, no keys for the SA, or an address not bindable.
             Example:
               ikev2 takeover --keys gw.keys --spi 0x1122334455667788/0x99aabbccddeeff00 \\
                 --role responder --local 10.0.0.2:4500 --peer 10.0.0.1:4500 \\
@@ -45,7 +45,7 @@ struct Takeover: ParsableCommand {
     @Option(name: .customLong("peer-next-request-id"), help: ArgumentHelp("P: the next request Message ID expected from the peer as last replicated.", valueName: "P"))
     var peerNextRequestID: UInt32
 
-    @Option(name: .long, help: ArgumentHelp("M1 = N + K (RFC 6311 §5.1: at least the window size; default 4).", valueName: "K"))
+    @Option(name: .long, help: ArgumentHelp("M1 = N + K (RFC 6311 §5.1: at least the window size).", valueName: "K"))
     var margin: UInt32 = 4
 
     @Flag(name: .long, help: "Send IKEV2_MESSAGE_ID_SYNC (default).")
@@ -54,13 +54,16 @@ struct Takeover: ParsableCommand {
     @Flag(name: .long, help: "Send the private IKEV2_MESSAGE_ID_RESET instead.")
     var reset = false
 
-    @Option(name: .customLong("reset-notify-type"), help: ArgumentHelp("Notify number of the private reset (default 49374).", valueName: "N"))
-    var resetNotifyType: UInt16?
+    @Option(name: .customLong("reset-notify-type"), help: ArgumentHelp("Notify number of the private reset.", valueName: "N"))
+    var resetNotifyType: UInt16 = 49374
+
+    @Option(name: .long, help: ArgumentHelp("Before the sync, wait up to this many seconds for a request of the peer (one in flight to the dead member).", valueName: "SECONDS"))
+    var listen: Double = 0
 
     @Option(name: .long, help: ArgumentHelp("After the sync, answer the peer's requests for this many seconds (at most 3600).", valueName: "SECONDS"))
     var serve: Double = 0
 
-    @Option(name: .long, help: ArgumentHelp("Retransmissions of each request, timeouts 1, 2, 4, ... s (0 to 8; default 4).", valueName: "N"))
+    @Option(name: .long, help: ArgumentHelp("Retransmissions of each request, timeouts 1, 2, 4, ... s (0 to 8).", valueName: "N"))
     var retransmits: Int = 4
 
     @Option(name: .short, help: ArgumentHelp("Write every packet sent and received to this pcap.", valueName: "OUT.pcap"))
@@ -101,10 +104,10 @@ struct Takeover: ParsableCommand {
         options.procedure = reset ? .reset : .sync
         options.serveSeconds = serve
         options.retransmissions = retransmits
-        if let n = resetNotifyType {
-            guard n > 40960 else { throw CLIError.usage("--reset-notify-type must be a private-use status number above 40960") }
-            options.resetNotifyType = NotifyType(rawValue: n)
-        }
+        guard resetNotifyType > 40960 else { throw CLIError.usage("--reset-notify-type must be a private-use status number above 40960") }
+        options.resetNotifyType = NotifyType(rawValue: resetNotifyType)
+        guard listen >= 0, listen <= 600, listen.isFinite else { throw CLIError.usage("--listen must be 0 to 600 seconds") }
+        options.listenSeconds = listen
         let outcome = try Self.execute(options, capture: w)
         switch format ?? (isatty(1) != 0 ? .text : .json) {
         case .json: print(TakeoverRenderer.json(outcome, options: options))

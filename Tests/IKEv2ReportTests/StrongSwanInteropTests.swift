@@ -58,8 +58,8 @@ import Glibc
         // request in flight to the dead gateway, retransmitted.
         let inFlightSeen = lab.waitFor(lab.log("p"), "retransmit 1 of request", seconds: 20)
         #expect(inFlightSeen, "the peer sent no request to the dead gateway")
-        let inFlight = GatewayLogState.messageID(Substring(lab.read(lab.log("p"))), after: "retransmit 1 of request with message ID ")
-        note("peer request \(inFlight.map { "\($0)" } ?? "?") in flight")
+        let inFlight = try #require(GatewayLogState.messageID(Substring(lab.read(lab.log("p"))), after: "retransmit 1 of request with message ID "))
+        note("peer request \(inFlight) in flight")
 
         let spi = String(format: "%016llx/%016llx", state.spiI, state.spiR)
         let pcap = lab.dir.appendingPathComponent("takeover.pcap").path
@@ -68,7 +68,7 @@ import Glibc
                                         "--local", "10.16.2.2:4500", "--peer", "10.16.2.1:4500",
                                         "--next-request-id", "\(state.nextRequestID)",
                                         "--peer-next-request-id", "\(state.peerNextRequestID)",
-                                        "--serve", "6", "-w", pcap, "--format", "json"])
+                                        "--listen", "10", "--serve", "6", "-w", pcap, "--format", "json"])
         #expect(takeover.status == 0, "takeover failed: \(takeover.output)")
         let json = try #require(takeover.output.split(separator: "\n").last.flatMap {
             try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
@@ -78,7 +78,6 @@ import Glibc
         let response = try #require(sync["response"] as? [String: Any], "no sync response: \(takeover.output)")
         #expect(sync["answered"] as? Bool == true)
         #expect(sync["nonce_echoed"] as? Bool == true)
-        #expect(sync["rfc_maxima_obeyed"] as? Bool == true)
         #expect(response["nonce"] as? String == request["nonce"] as? String)
         let m1 = request["expected_send_req_message_id"] as? Int ?? -1
         let p1 = request["expected_recv_req_message_id"] as? Int ?? -1
@@ -87,6 +86,16 @@ import Glibc
         #expect(m1 == Int(state.nextRequestID) + 4)
         #expect(m2 == m1, "strongSwan: M2 = max(M1, its expected ID)")
         #expect(p2 >= p1)
+        // RFC 6311 §5.1: P2 = max(P1, highest Message ID the peer sent + 1). strongSwan 5.9.8
+        // answers P2 = P1 while its own request with that ID is in flight, then reuses the ID.
+        // The takeover saw the retransmitted request (--listen) and judges it; so must failover.
+        let violated = p2 <= Int(inFlight)
+        let early = (json["peer_requests_before_sync"] as? [[String: Any]] ?? []).compactMap { $0["message_id"] as? Int }
+        #expect(early == [Int(inFlight)], "\(takeover.output)")
+        #expect(sync["rfc_maxima_obeyed"] as? Bool == !violated, "\(takeover.output)")
+        let problems = sync["problems"] as? [String] ?? []
+        #expect(problems.contains { $0.contains("is not above Message ID \(inFlight) of the peer's request in flight") } == violated,
+                "\(problems)")
         let liveness = try #require(json["liveness"] as? [String: Any])
         #expect(liveness["answered"] as? Bool == true)
         #expect(liveness["message_id"] as? Int == m2)
@@ -130,16 +139,14 @@ import Glibc
         #expect(own.out.contains("RFC 6311 sync by the responder"), "failover saw no sync: \(own.out)")
         #expect(own.out.contains("(M1, P1) = (\(m1), \(p1)) -> (P2, M2) = (\(p2), \(m2))"), "\(own.out)")
         #expect(own.out.contains("nonce echoed: yes"), "\(own.out)")
+        #expect(own.out.contains("P2 = \(p2) is below") == violated, "\(own.out)")
         note("takeover capture:\n\(own.out)")
-        if tcpdump != nil, let inFlight {
+        if tcpdump != nil {
             let whole = try CLITests.run(["failover", lab.wholeRun, "--keys", keyFile, "--format", "text"])
             #expect(whole.status == 0, "\(whole.err)")
             #expect(whole.out.contains("Takeover: frame"), "\(whole.out)")
             #expect(!whole.out.contains("sync-without-support"), "the peer saw N(16420): \(whole.out)")
             #expect(whole.out.contains("nonce echoed: yes"), "\(whole.out)")
-            // RFC 6311 §5.1: P2 = max(P1, highest Message ID the peer sent + 1). strongSwan 5.9.8
-            // answers P2 = P1 while its own request with that ID is in flight, then reuses the ID.
-            let violated = p2 <= Int(inFlight)
             #expect(whole.out.contains("P2 = \(p2) is below") == violated, "\(whole.out)")
             #expect(whole.out.contains("message-id-reuse") == violated, "\(whole.out)")
             note("in flight \(inFlight), P2 \(p2): §5.1 violated = \(violated)\n\(whole.out)")

@@ -23,7 +23,8 @@ public enum TakeoverRenderer {
         s += ",\"peer_requests_before_sync\":[" + o.earlyRequests.map {
             "{\"message_id\":\($0.messageID),\"exchange\":\"\(escape($0.exchange.description))\"}"
         }.joined(separator: ",") + "]"
-        s += ",\"liveness\":{\"message_id\":\(o.liveness.messageID),\"answered\":\(o.liveness.answered)"
+        let liveID = o.liveness.transmissions > 0 ? "\(o.liveness.messageID)" : "null"
+        s += ",\"liveness\":{\"message_id\":\(liveID),\"answered\":\(o.liveness.answered)"
         s += ",\"transmissions\":\(o.liveness.transmissions),\"response_ms\":" + (o.liveness.milliseconds.map { "\($0)" } ?? "null") + "}"
         s += ",\"serve\":{\"seconds\":\(o.serve.seconds),\"requests_answered\":[" + o.serve.requestsAnswered.map { "\($0)" }.joined(separator: ",")
         s += "],\"retransmissions_answered\":\(o.serve.retransmissionsAnswered),\"dropped\":\(o.serve.dropped)}"
@@ -55,8 +56,12 @@ public enum TakeoverRenderer {
         case .noResponse: lines.append("  no answer")
         }
         for p in o.problems { lines.append("  problem: \(p)") }
-        lines.append("liveness (empty INFORMATIONAL, Message ID \(o.liveness.messageID)): "
-                     + (o.liveness.answered ? "answered" : "no answer") + ", \(o.liveness.transmissions) transmission(s)")
+        if o.liveness.transmissions == 0 {
+            lines.append("liveness: not checked (the peer agreed to no counters)")
+        } else {
+            lines.append("liveness (empty INFORMATIONAL, Message ID \(o.liveness.messageID)): "
+                         + (o.liveness.answered ? "answered" : "no answer") + ", \(o.liveness.transmissions) transmission(s)")
+        }
         if o.serve.seconds > 0 {
             lines.append("served \(o.serve.seconds) s: answered requests \(o.serve.requestsAnswered.map { "\($0)" }.joined(separator: ", ")), "
                          + "\(o.serve.retransmissionsAnswered) retransmission(s) from the saved response, \(o.serve.dropped) dropped")

@@ -33,6 +33,9 @@ public struct TakeoverOptions: Sendable {
     /// Added to N for M1 (RFC 6311 §5.1: at least the sender window size).
     public var margin: UInt32 = 4
     public var procedure: Procedure = .sync
+    /// Seconds to wait, before the procedure, for a request of the peer (one in flight to the dead
+    /// member, retransmitted: RFC 6311 §7 trigger (a)); the procedure starts at the first one.
+    public var listenSeconds: Double = 0
     /// Seconds to answer the peer's requests after the procedure (0: do not serve).
     public var serveSeconds: Double = 0
     /// First retransmission timeout; doubles on each retransmission (RFC 7296 §2.1).
@@ -180,6 +183,14 @@ public final class TakeoverSession {
     /// Runs the procedure, the liveness check and the serve period; commits the capture.
     public func run() throws(TakeoverError) -> TakeoverOutcome {
         var rng = SystemRandomNumberGenerator()
+        if options.listenSeconds > 0 {
+            let end = TakeoverClock.monotonic() + Int64(options.listenSeconds * 1e9)
+            while outcome.earlyRequests.isEmpty {
+                let left = (end - TakeoverClock.monotonic()) / 1_000_000
+                guard left > 0 else { break }
+                if let d = receive(milliseconds: Int32(clamping: left)) { _ = handle(d, awaiting: nil) }
+            }
+        }
         let replicated = MessageIDCounters(nextSend: options.nextRequestID, nextExpected: options.peerNextRequestID)
         switch options.procedure {
         case .sync:
