@@ -60,9 +60,11 @@ import Glibc
         return (view.header, out)
     }
 
-    static func message(_ keys: IKESAKeys, id: UInt32, response: Bool, inner: [IKEPayload] = []) throws -> [UInt8] {
+    static func message(_ keys: IKESAKeys, id: UInt32, response: Bool, inner: [IKEPayload] = [],
+                        fromInitiator: Bool = true) throws -> [UInt8] {
         let h = IKEHeader(initiatorSPI: keys.initiatorSPI, responderSPI: keys.responderSPI, exchangeType: .informational,
-                          flags: IKEHeader.initiatorFlag | (response ? IKEHeader.responseFlag : 0), messageID: id)
+                          flags: (fromInitiator ? IKEHeader.initiatorFlag : 0) | (response ? IKEHeader.responseFlag : 0),
+                          messageID: id)
         return try IKEEncryptor.encrypt(header: h, innerPayloads: inner, keys: keys)
     }
 
@@ -175,5 +177,53 @@ import Glibc
         #expect(outcome.problems.contains { $0.contains("nonce 0x00000008 is not the request's 0x00000007") }, "\(outcome.problems)")
         #expect(outcome.liveness.transmissions == 0)
         #expect(!outcome.succeeded)
+    }
+
+    /// Taking over the original initiator: I flag set on everything sent, SK_ei/SK_ai used; a
+    /// reset answered with the values swapped moves the counters to (R1, Q1).
+    @Test func initiatorRoleResetAccepted() throws {
+        let keys = try Self.keys()
+        let base = UInt16.random(in: 40001...50000)
+        let peer = try FakePeer(port: base + 1, sessionPort: base)
+        var options = TakeoverOptions(keys: keys, role: .initiator,
+                                      local: try TakeoverEndpoint(parsing: "127.0.0.1:\(base)"),
+                                      peer: try TakeoverEndpoint(parsing: "127.0.0.1:\(base + 1)"),
+                                      nextRequestID: 10, peerNextRequestID: 3)
+        options.procedure = .reset
+        options.retransmitTimeout = 0.3
+        options.retransmissions = 1
+        let fixed = options
+        let box = Box()
+        let thread = Thread {
+            let r = Result { () throws(TakeoverError) in try TakeoverSession(options: fixed).run() }
+            box.lock.withLock { box.outcome = r }
+        }
+        thread.start()
+        let req = try #require(peer.receive(ms: 2000))
+        let (h, notifies) = try Self.open(req, keys)
+        #expect(h.isInitiator && !h.isResponse && h.messageID == 0)
+        guard case .messageIDReset(let d)? = try notifies.first.map({ try NotifyDecoder().decode($0) }) else {
+            Issue.record("no reset notify: \(notifies)")
+            return
+        }
+        #expect(MessageIDResetRequester.baseRange.contains(d.expectedSend) && MessageIDResetRequester.baseRange.contains(d.expectedRecv))
+        var responder = MessageIDResetResponder(counters: MessageIDCounters(nextSend: 3, nextExpected: 10))
+        guard case .respond(let answer, _) = responder.handleRequest(d) else {
+            Issue.record("reset refused")
+            return
+        }
+        peer.send(try Self.message(keys, id: 0, response: true,
+                                   inner: [.notify(.messageIDReset(nonce: answer.nonce, newSend: answer.expectedSend,
+                                                                   newRecv: answer.expectedRecv))], fromInitiator: false))
+        let live = try #require(peer.receive(ms: 2000))
+        let (lh, _) = try Self.open(live, keys)
+        #expect(lh.messageID == d.expectedSend && lh.isInitiator)
+        peer.send(try Self.message(keys, id: lh.messageID, response: true, fromInitiator: false))
+        for _ in 0..<100 where box.lock.withLock({ box.outcome == nil }) { usleep(50_000) }
+        let outcome = try #require(try box.lock.withLock { box.outcome }?.get())
+        #expect(outcome.answer == .answered && outcome.nonceEchoed)
+        #expect(outcome.liveness.answered)
+        #expect(outcome.counters == MessageIDCounters(nextSend: d.expectedSend + 1, nextExpected: d.expectedRecv))
+        #expect(outcome.succeeded, "\(outcome.problems)")
     }
 }
