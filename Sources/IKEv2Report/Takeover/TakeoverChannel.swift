@@ -168,6 +168,12 @@ enum TakeoverClock {
         return Int64(ts.tv_sec) &* 1_000_000_000 &+ Int64(ts.tv_nsec)
     }
 
+    /// `seconds` as nanoseconds, clamped to [0, one day] (NaN is 0), so no conversion traps.
+    static func nanoseconds(_ seconds: Double) -> Int64 {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int64(min(seconds, 86_400) * 1e9)
+    }
+
     static func wall() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

@@ -184,7 +184,7 @@ public final class TakeoverSession {
     public func run() throws(TakeoverError) -> TakeoverOutcome {
         var rng = SystemRandomNumberGenerator()
         if options.listenSeconds > 0 {
-            let end = TakeoverClock.monotonic() + Int64(options.listenSeconds * 1e9)
+            let end = TakeoverClock.monotonic() + TakeoverClock.nanoseconds(options.listenSeconds)
             while outcome.earlyRequests.isEmpty {
                 let left = (end - TakeoverClock.monotonic()) / 1_000_000
                 guard left > 0 else { break }
@@ -335,10 +335,10 @@ public final class TakeoverSession {
         let bytes = try seal(exchange: .informational, response: false, messageID: messageID, inner: inner)
         var timeout = options.retransmitTimeout
         let start = TakeoverClock.monotonic()
-        for _ in 0...max(0, options.retransmissions) {
+        for _ in 0...min(16, max(0, options.retransmissions)) {
             try send(bytes)
             if liveness { outcome.liveness.transmissions += 1 } else { outcome.transmissions += 1 }
-            let deadline = TakeoverClock.monotonic() + Int64(timeout * 1e9)
+            let deadline = TakeoverClock.monotonic() + TakeoverClock.nanoseconds(timeout)
             while true {
                 let left = (deadline - TakeoverClock.monotonic()) / 1_000_000
                 guard left > 0, let datagram = receive(milliseconds: Int32(clamping: left)) else { break }
@@ -355,7 +355,7 @@ public final class TakeoverSession {
     /// Answers the peer's requests for `seconds`.
     func serve(seconds: Double) {
         outcome.serve.seconds = seconds
-        let end = TakeoverClock.monotonic() + Int64(seconds * 1e9)
+        let end = TakeoverClock.monotonic() + TakeoverClock.nanoseconds(seconds)
         while true {
             let left = (end - TakeoverClock.monotonic()) / 1_000_000
             guard left > 0 else { break }
