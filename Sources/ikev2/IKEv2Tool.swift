@@ -16,7 +16,7 @@ struct IKEv2Tool: ParsableCommand {
             1 if a capture or interface cannot be read, 2 on bad usage (including key files).
             Malformed IKE messages are reported in the output; they do not abort the run.
             """,
-        subcommands: [Dissect.self, Failover.self, Synth.self, Mutate.self],
+        subcommands: [Dissect.self, Failover.self, Synth.self, Mutate.self, Takeover.self],
         defaultSubcommand: nil
     )
 

@@ -1,0 +1,489 @@
+// `ikev2 takeover`: act as the newly active member of an HA cluster against a live peer. Sends a
+// protected RFC 6311 IKEV2_MESSAGE_ID_SYNC request (or the private Message-ID reset,
+// `ha-reset.md`), checks the answer, probes liveness at the agreed Message ID, then optionally
+// serves the peer's requests as a live gateway would.
+
+import IKEv2
+import IKEv2Capture
+import IKEv2Crypto
+import IKEv2HA
+
+/// What `ikev2 takeover` does.
+public struct TakeoverOptions: Sendable {
+    /// The side of the IKE SA being taken over (its keys and I flag are used).
+    public enum Role: String, Sendable, CaseIterable {
+        case initiator, responder
+    }
+
+    public enum Procedure: String, Sendable {
+        /// RFC 6311 §5.1 IKEV2_MESSAGE_ID_SYNC.
+        case sync
+        /// The private IKEV2_MESSAGE_ID_RESET (`ha-reset.md`).
+        case reset
+    }
+
+    public var keys: IKESAKeys
+    public var role: Role
+    public var local: TakeoverEndpoint
+    public var peer: TakeoverEndpoint
+    /// The taken-over side's next request Message ID as last replicated (N).
+    public var nextRequestID: UInt32
+    /// The next request Message ID expected from the peer as last replicated (P).
+    public var peerNextRequestID: UInt32
+    /// Added to N for M1 (RFC 6311 §5.1: at least the sender window size).
+    public var margin: UInt32 = 4
+    public var procedure: Procedure = .sync
+    /// Seconds to wait, before the procedure, for a request of the peer (one in flight to the dead
+    /// member, retransmitted: RFC 6311 §7 trigger (a)); the procedure starts at the first one.
+    public var listenSeconds: Double = 0
+    /// Seconds to answer the peer's requests after the procedure (0: do not serve).
+    public var serveSeconds: Double = 0
+    /// First retransmission timeout; doubles on each retransmission (RFC 7296 §2.1).
+    public var retransmitTimeout: Double = 1
+    /// Retransmissions after the first transmission of each request.
+    public var retransmissions: Int = 4
+    /// The reset notify's type number (its SUPPORTED notify is one less).
+    public var resetNotifyType: NotifyType = .ikev2MessageIDReset
+    /// A fixed nonce (tests); nil draws a random one.
+    public var nonce: UInt32? = nil
+    /// Most saved responses kept for answering retransmitted requests.
+    public var maxSavedResponses = 16
+
+    public init(keys: IKESAKeys, role: Role, local: TakeoverEndpoint, peer: TakeoverEndpoint,
+                nextRequestID: UInt32, peerNextRequestID: UInt32) {
+        self.keys = keys
+        self.role = role
+        self.local = local
+        self.peer = peer
+        self.nextRequestID = nextRequestID
+        self.peerNextRequestID = peerNextRequestID
+    }
+
+    /// Whether IKE goes with the 4-byte non-ESP marker (RFC 3948 §2.2): either port is 4500.
+    public var usesNonESPMarker: Bool { local.port == 4500 || peer.port == 4500 }
+}
+
+/// What happened in one `ikev2 takeover` run.
+public struct TakeoverOutcome: Sendable {
+    /// What the peer did with the sync/reset request.
+    public enum PeerAnswer: Hashable, Sendable {
+        /// A protected response with the expected notify.
+        case answered
+        /// A protected response without the notify (for a reset: the peer refused).
+        case emptyResponse
+        /// A protected response with an error notify.
+        case errorNotify(NotifyType)
+        /// No valid response within the retransmission schedule.
+        case noResponse
+
+        public var name: String {
+            switch self {
+            case .answered: "answered"
+            case .emptyResponse: "empty-response"
+            case .errorNotify: "error-notify"
+            case .noResponse: "no-response"
+            }
+        }
+    }
+
+    public struct Liveness: Sendable {
+        public var messageID: UInt32
+        public var answered = false
+        public var transmissions = 0
+        public var milliseconds: Int64?
+    }
+
+    public struct Serve: Sendable {
+        public var seconds: Double = 0
+        /// New requests answered with an empty (or NO_ADDITIONAL_SAS) response.
+        public var requestsAnswered: [UInt32] = []
+        /// Retransmitted requests answered with the saved response.
+        public var retransmissionsAnswered = 0
+        /// Requests outside the window or failing the ICV, dropped.
+        public var dropped = 0
+    }
+
+    /// A peer request seen before the procedure completed (e.g. one in flight to the dead member);
+    /// at most 64 distinct Message IDs are kept.
+    public struct EarlyRequest: Hashable, Sendable {
+        public var messageID: UInt32
+        public var exchange: ExchangeType
+    }
+
+    public var procedure: TakeoverOptions.Procedure
+    public var request: MessageIDSyncData
+    public var answer: PeerAnswer = .noResponse
+    public var response: MessageIDSyncData?
+    public var nonceEchoed = false
+    /// RFC 6311 §5.1: M2 ≥ M1 and P2 ≥ P1 (sync only; nil when unanswered).
+    public var rfcMaximaObeyed: Bool?
+    public var transmissions = 0
+    public var responseMilliseconds: Int64?
+    public var problems: [String] = []
+    /// The counters after the procedure: the next request ID used, the next expected from the peer.
+    public var counters: MessageIDCounters
+    public var liveness: Liveness
+    public var serve = Serve()
+    public var earlyRequests: [EarlyRequest] = []
+    /// Messages with this SA's SPIs that failed decryption or the ICV (ignored).
+    public var unverifiedMessages = 0
+    public var packetsSent = 0
+    public var packetsReceived = 0
+
+    /// Exit status 0 of `ikev2 takeover`: the peer answered the procedure and the liveness check.
+    public var succeeded: Bool { answer == .answered && liveness.answered }
+}
+
+/// Runs the takeover. Not thread-safe; one run per instance.
+public final class TakeoverSession {
+    public let options: TakeoverOptions
+    let channel: TakeoverChannel
+    let capture: CaptureWriter?
+    let decoder: NotifyDecoder
+    /// Responses sent to the peer's requests, by Message ID, for retransmissions (RFC 7296 §2.1).
+    var saved: [(id: UInt32, bytes: [UInt8])] = []
+    /// The next request Message ID the peer may send; nil until the procedure completed.
+    var peerExpected: UInt32?
+    var outcome: TakeoverOutcome
+    var captureProblem: String?
+    /// Whether the peer's answer gave counters to continue with.
+    var countersAgreed = false
+
+    /// Opens the socket and the capture. Refuses without keys for both directions of the SA.
+    public init(options: TakeoverOptions, capturePath: String? = nil) throws(TakeoverError) {
+        let k = options.keys
+        let ours = options.role == .initiator
+        guard k.hasKeys(fromInitiator: ours), k.hasKeys(fromInitiator: !ours) else {
+            throw TakeoverError("SA \(k.saName): the key table has no SK_e/SK_a for both directions")
+        }
+        do { try k.validate() } catch { throw TakeoverError("SA \(k.saName): \(error)") }
+        guard let d = NotifyDecoder(resetSupportedType: NotifyType(rawValue: options.resetNotifyType.rawValue &- 1),
+                                    resetType: options.resetNotifyType) else {
+            throw TakeoverError("reset notify type \(options.resetNotifyType.rawValue) is not a private-use status number")
+        }
+        decoder = d
+        self.options = options
+        channel = try TakeoverChannel(local: options.local, peer: options.peer)
+        if let capturePath {
+            do {
+                capture = try CaptureWriter(path: capturePath, linkType: .raw)
+            } catch {
+                throw TakeoverError("cannot write \(capturePath): \(error)")
+            }
+        } else {
+            capture = nil
+        }
+        let placeholder = MessageIDSyncData(nonce: 0, expectedSend: 0, expectedRecv: 0)
+        outcome = TakeoverOutcome(procedure: options.procedure, request: placeholder,
+                                  counters: MessageIDCounters(nextSend: options.nextRequestID,
+                                                              nextExpected: options.peerNextRequestID),
+                                  liveness: .init(messageID: options.nextRequestID))
+    }
+
+    /// Runs the procedure, the liveness check and the serve period; commits the capture.
+    public func run() throws(TakeoverError) -> TakeoverOutcome {
+        var rng = SystemRandomNumberGenerator()
+        if options.listenSeconds > 0 {
+            let end = TakeoverClock.monotonic() + TakeoverClock.nanoseconds(options.listenSeconds)
+            while outcome.earlyRequests.isEmpty {
+                let left = (end - TakeoverClock.monotonic()) / 1_000_000
+                guard left > 0 else { break }
+                if let d = receive(milliseconds: Int32(clamping: left)) { _ = handle(d, awaiting: nil) }
+            }
+        }
+        let replicated = MessageIDCounters(nextSend: options.nextRequestID, nextExpected: options.peerNextRequestID)
+        switch options.procedure {
+        case .sync:
+            var requester = MessageIDSyncRequester(replicated: replicated)
+            let request: MessageIDSyncData
+            do {
+                request = try requester.makeRequest(margin: options.margin,
+                                                    nonce: options.nonce ?? UInt32(truncatingIfNeeded: rng.next()))
+            } catch { throw TakeoverError("sync request: \(error)") }
+            outcome.request = request
+            let notify = NotifyPayload.messageIDSync(nonce: request.nonce, expectedSend: request.expectedSend,
+                                                     expectedRecv: request.expectedRecv)
+            let reply = try exchange(messageID: 0, inner: [.notify(notify)], liveness: false)
+            if let reply { judgeSync(reply, requester: &requester) }
+        case .reset:
+            var requester = MessageIDResetRequester(counters: replicated)
+            var request: MessageIDSyncData
+            do { request = try requester.makeRequest(using: &rng) } catch { throw TakeoverError("reset request: \(error)") }
+            if let n = options.nonce {
+                request.nonce = n
+            }
+            outcome.request = request
+            let notify = NotifyPayload.messageIDReset(nonce: request.nonce, newSend: request.expectedSend,
+                                                      newRecv: request.expectedRecv, type: options.resetNotifyType)
+            let reply = try exchange(messageID: 0, inner: [.notify(notify)], liveness: false)
+            if let reply { judgeReset(reply, request: request) }
+        }
+        // Liveness: an empty INFORMATIONAL at the agreed Message ID (RFC 7296 §1.4.1 DPD), only
+        // when the peer agreed to counters (an unanswered procedure leaves none to probe).
+        outcome.liveness.messageID = outcome.counters.nextSend
+        let agreed = countersAgreed
+        if agreed { peerExpected = outcome.counters.nextExpected }
+        let start = TakeoverClock.monotonic()
+        if agreed, let reply = try exchange(messageID: outcome.counters.nextSend, inner: [], liveness: true) {
+            outcome.liveness.answered = true
+            outcome.liveness.milliseconds = (TakeoverClock.monotonic() - start) / 1_000_000
+            if !reply.notifies.isEmpty {
+                outcome.problems.append("liveness response carries \(reply.notifies.map { $0.notifyType.description })")
+            }
+            let (n, o) = outcome.counters.nextSend.addingReportingOverflow(1)
+            if !o { outcome.counters.nextSend = n }
+        }
+        if options.serveSeconds > 0 {
+            serve(seconds: options.serveSeconds)
+        }
+        if let nextExpected = peerExpected { outcome.counters.nextExpected = nextExpected }
+        if let capture {
+            do { try capture.commit() } catch { outcome.problems.append("capture: \(error)") }
+        }
+        if let captureProblem { outcome.problems.append(captureProblem) }
+        if outcome.unverifiedMessages > 0 {
+            outcome.problems.append("\(outcome.unverifiedMessages) message(s) of this SA failed to decrypt or verify and were ignored")
+        }
+        return outcome
+    }
+
+    // MARK: Sync and reset
+
+    func judgeSync(_ reply: Reply, requester: inout MessageIDSyncRequester) {
+        if let e = reply.notifies.first(where: { $0.notifyType.isError }) {
+            outcome.answer = .errorNotify(e.notifyType)
+            return
+        }
+        var found: MessageIDSyncData?
+        for n in reply.notifies where n.notifyType == .ikev2MessageIDSync {
+            if case .messageIDSync(let d)? = try? decoder.decode(n) { found = d } else {
+                outcome.problems.append("N(IKEV2_MESSAGE_ID_SYNC) in the response has \(n.data.count) data octets, not 12")
+            }
+        }
+        guard let response = found else {
+            outcome.answer = .emptyResponse
+            outcome.problems.append("the response has no N(IKEV2_MESSAGE_ID_SYNC)")
+            return
+        }
+        outcome.answer = .answered
+        outcome.response = response
+        outcome.nonceEchoed = response.nonce == outcome.request.nonce
+        if !outcome.nonceEchoed {
+            outcome.problems.append("nonce \(hex32(response.nonce)) is not the request's \(hex32(outcome.request.nonce)) (RFC 6311 §5.1)")
+        }
+        let req = outcome.request
+        var obeyed = true
+        if response.expectedRecv < req.expectedSend {
+            obeyed = false
+            outcome.problems.append("M2 \(response.expectedRecv) is below M1 \(req.expectedSend) (RFC 6311 §5.1: M2 = max(M1, ...))")
+        }
+        if response.expectedSend < req.expectedRecv {
+            obeyed = false
+            outcome.problems.append("P2 \(response.expectedSend) is below P1 \(req.expectedRecv) (RFC 6311 §5.1: P2 = max(P1, ...))")
+        }
+        // §5.1: P2 = max(P1, highest Message ID the peer used + 1): a request of the peer seen in
+        // flight (sent to the dead member) must be below P2.
+        if let inFlight = outcome.earlyRequests.map(\.messageID).max(), response.expectedSend <= inFlight {
+            obeyed = false
+            outcome.problems.append("P2 \(response.expectedSend) is not above Message ID \(inFlight) of the peer's request in flight (RFC 6311 §5.1: P2 = max(P1, highest sent + 1))")
+        }
+        outcome.rfcMaximaObeyed = obeyed
+        if case .accepted(let c) = requester.handleResponse(response) {
+            outcome.counters = c
+            countersAgreed = true
+        }
+    }
+
+    func judgeReset(_ reply: Reply, request: MessageIDSyncData) {
+        if let e = reply.notifies.first(where: { $0.notifyType.isError }) {
+            outcome.answer = .errorNotify(e.notifyType)
+            return
+        }
+        var found: MessageIDSyncData?
+        for n in reply.notifies where n.notifyType == options.resetNotifyType {
+            if case .messageIDReset(let d)? = try? decoder.decode(n) { found = d }
+        }
+        guard let response = found else {
+            outcome.answer = .emptyResponse
+            return
+        }
+        outcome.answer = .answered
+        outcome.response = response
+        outcome.nonceEchoed = response.nonce == request.nonce
+        if !outcome.nonceEchoed {
+            outcome.problems.append("nonce \(hex32(response.nonce)) is not the request's \(hex32(request.nonce))")
+        }
+        if response.expectedSend == request.expectedRecv, response.expectedRecv == request.expectedSend {
+            outcome.counters = MessageIDCounters(nextSend: request.expectedSend, nextExpected: request.expectedRecv)
+            countersAgreed = outcome.nonceEchoed
+        } else {
+            outcome.problems.append("the reset response does not carry the request's values swapped (ha-reset.md)")
+        }
+    }
+
+    // MARK: Exchanges
+
+    /// A verified response: its notifies (decrypted).
+    struct Reply {
+        var notifies: [NotifyPayload]
+    }
+
+    /// Sends a protected INFORMATIONAL request and waits for its response, retransmitting the
+    /// same bytes with exponential back-off (RFC 7296 §2.1). Peer requests that arrive meanwhile
+    /// are answered once the counters are known (`peerExpected` set).
+    func exchange(messageID: UInt32, inner: [IKEPayload], liveness: Bool) throws(TakeoverError) -> Reply? {
+        let bytes = try seal(exchange: .informational, response: false, messageID: messageID, inner: inner)
+        var timeout = options.retransmitTimeout
+        let start = TakeoverClock.monotonic()
+        for _ in 0...min(16, max(0, options.retransmissions)) {
+            try send(bytes)
+            if liveness { outcome.liveness.transmissions += 1 } else { outcome.transmissions += 1 }
+            let deadline = TakeoverClock.monotonic() + TakeoverClock.nanoseconds(timeout)
+            while true {
+                let left = (deadline - TakeoverClock.monotonic()) / 1_000_000
+                guard left > 0, let datagram = receive(milliseconds: Int32(clamping: left)) else { break }
+                if let reply = handle(datagram, awaiting: messageID) {
+                    if !liveness { outcome.responseMilliseconds = (TakeoverClock.monotonic() - start) / 1_000_000 }
+                    return reply
+                }
+            }
+            timeout *= 2
+        }
+        return nil
+    }
+
+    /// Answers the peer's requests for `seconds`.
+    func serve(seconds: Double) {
+        outcome.serve.seconds = seconds
+        let end = TakeoverClock.monotonic() + TakeoverClock.nanoseconds(seconds)
+        while true {
+            let left = (end - TakeoverClock.monotonic()) / 1_000_000
+            guard left > 0 else { break }
+            if let d = receive(milliseconds: Int32(clamping: left)) { _ = handle(d, awaiting: nil) }
+        }
+    }
+
+    /// Handles one datagram: returns the verified response to request `awaiting`, answers or
+    /// drops peer requests, and ignores everything else (ESP, keepalives, other SAs).
+    func handle(_ datagram: [UInt8], awaiting: UInt32?) -> Reply? {
+        var ike = datagram
+        if options.usesNonESPMarker {
+            guard ike.count >= 4, ike[0] == 0, ike[1] == 0, ike[2] == 0, ike[3] == 0 else { return nil }
+            ike.removeFirst(4)
+        }
+        guard let h = IKEHeader.peek(ike.span.bytes), h.majorVersion == 2,
+              h.initiatorSPI == options.keys.initiatorSPI, h.responderSPI == options.keys.responderSPI,
+              h.isInitiator == (options.role == .responder) else { return nil }
+        let opened = open(ike)
+        if h.isResponse {
+            guard let awaiting, h.messageID == awaiting, h.exchangeType == .informational else { return nil }
+            guard let notifies = opened else {
+                outcome.unverifiedMessages += 1
+                return nil
+            }
+            return Reply(notifies: notifies)
+        }
+        guard opened != nil else {
+            outcome.serve.dropped += 1
+            outcome.unverifiedMessages += 1
+            return nil
+        }
+        if let s = saved.first(where: { $0.id == h.messageID }) {
+            try? send(s.bytes)
+            outcome.serve.retransmissionsAnswered += 1
+            return nil
+        }
+        guard let expected = peerExpected else {
+            if outcome.earlyRequests.count < 64, !outcome.earlyRequests.contains(where: { $0.messageID == h.messageID }) {
+                outcome.earlyRequests.append(.init(messageID: h.messageID, exchange: h.exchangeType))
+            }
+            return nil
+        }
+        guard h.messageID == expected else {
+            // RFC 6311 §8.1: outside the declared window, dropped silently.
+            outcome.serve.dropped += 1
+            return nil
+        }
+        let inner: [IKEPayload] = h.exchangeType == .createChildSA
+            ? [.notify(NotifyPayload(type: .noAdditionalSAs))] : []
+        guard let bytes = try? seal(exchange: h.exchangeType, response: true, messageID: h.messageID, inner: inner) else {
+            return nil
+        }
+        try? send(bytes)
+        outcome.serve.requestsAnswered.append(h.messageID)
+        saved.append((h.messageID, bytes))
+        if saved.count > options.maxSavedResponses { saved.removeFirst() }
+        let (n, o) = expected.addingReportingOverflow(1)
+        if !o { peerExpected = n }
+        return nil
+    }
+
+    /// The notifies of a message from the peer, or nil when it fails to decrypt or verify.
+    func open(_ ike: [UInt8]) -> [NotifyPayload]? {
+        let result: DecryptResult
+        do {
+            let view = try IKEMessageView(parsing: ike.span.bytes)
+            result = IKEDecryptor.decrypt(message: view, keys: options.keys)
+        } catch {
+            return nil
+        }
+        guard result.isClean else { return nil }
+        var notifies: [NotifyPayload] = []
+        let span = result.plaintext.span.bytes
+        var it = PayloadIterator(message: span, first: result.firstInnerType, start: 0, pathPrefix: "SK")
+        while true {
+            guard let p = try? it.next() else { break }
+            if p.type == .notify, let n = try? p.notify() { notifies.append(NotifyPayload(n)) }
+        }
+        return notifies
+    }
+
+    func seal(exchange: ExchangeType, response: Bool, messageID: UInt32, inner: [IKEPayload]) throws(TakeoverError) -> [UInt8] {
+        var flags: UInt8 = options.role == .initiator ? IKEHeader.initiatorFlag : 0
+        if response { flags |= IKEHeader.responseFlag }
+        let h = IKEHeader(initiatorSPI: options.keys.initiatorSPI, responderSPI: options.keys.responderSPI,
+                          exchangeType: exchange, flags: flags, messageID: messageID)
+        do {
+            return try IKEEncryptor.encrypt(header: h, innerPayloads: inner, keys: options.keys)
+        } catch {
+            throw TakeoverError("cannot protect the \(exchange) message: \(error)")
+        }
+    }
+
+    // MARK: Wire and capture
+
+    func send(_ ike: [UInt8]) throws(TakeoverError) {
+        let datagram = options.usesNonESPMarker ? [0, 0, 0, 0] + ike : ike
+        try channel.send(datagram)
+        outcome.packetsSent += 1
+        record(datagram, outbound: true)
+    }
+
+    func receive(milliseconds: Int32) -> [UInt8]? {
+        guard let d = channel.receive(milliseconds: milliseconds) else { return nil }
+        guard !d.isEmpty else { return [] }
+        outcome.packetsReceived += 1
+        record(d, outbound: false)
+        return d
+    }
+
+    func record(_ datagram: [UInt8], outbound: Bool) {
+        guard let capture, captureProblem == nil else { return }
+        var spec = FrameSpec()
+        let (a, b) = outbound ? (options.local, options.peer) : (options.peer, options.local)
+        spec.source = a.address
+        spec.sourcePort = a.port
+        spec.destination = b.address
+        spec.destinationPort = b.port
+        do {
+            try capture.writeUDP(datagram, spec: spec, timestampNanoseconds: TakeoverClock.wall())
+        } catch {
+            captureProblem = "capture: \(error)"
+        }
+    }
+}
+
+func hex32(_ v: UInt32) -> String {
+    let s = String(v, radix: 16)
+    return "0x" + String(repeating: "0", count: max(0, 8 - s.count)) + s
+}
