@@ -84,7 +84,11 @@ public final class FailoverAnalyzer {
     /// Reports of retired SAs when nobody takes them (`onRetire` nil).
     var retired: [FailoverSAReport] = []
     var retiredKeys = FailoverLRU<SAKey, RetiredMarker>()
-    final class RetiredMarker {}
+    final class RetiredMarker {
+        /// Ended by an answered Delete (later packets are stragglers), not by idleness.
+        let deleted: Bool
+        init(deleted: Bool) { self.deleted = deleted }
+    }
     var now: Int64 = 0
 
     public init(options: Options = Options()) {
@@ -196,9 +200,16 @@ public final class FailoverAnalyzer {
     public func observe(_ m: FailoverMessageObservation) {
         summary.ikeMessages += 1
         advanceClock(m.timeNanos)
-        if retiredKeys.value(SAKey(i: m.initiatorSPI, r: m.responderSPI)) != nil {
-            summary.messagesAfterRetirement += 1
-            return
+        let key = SAKey(i: m.initiatorSPI, r: m.responderSPI)
+        if let marker = retiredKeys.value(key) {
+            guard !marker.deleted else {
+                summary.messagesAfterRetirement += 1
+                return
+            }
+            // Idle past the timeout, then alive again (a capture gap): a new report for the SA,
+            // read as a capture that starts in the middle of it.
+            _ = retiredKeys.remove(key)
+            summary.sasResumed += 1
         }
         let sa = state(for: m)
         sa.seen(m.frame, time: m.timeNanos)
@@ -237,7 +248,7 @@ public final class FailoverAnalyzer {
         summary.retiredSAs += 1
         account(sa)
         if retiredKeys.value(sa.key) == nil {
-            _ = retiredKeys.insert(sa.key, RetiredMarker(), capacity: options.maxRetiredKeys)
+            _ = retiredKeys.insert(sa.key, RetiredMarker(deleted: sa.deleted), capacity: options.maxRetiredKeys)
         }
         if let onRetire {
             onRetire(sa.report)

@@ -488,6 +488,8 @@ public struct FailoverSummary: Hashable, Sendable {
     public var ikeMessagesInSAs = 0
     public var ikeMessagesInEvictedSAs = 0
     public var messagesAfterRetirement = 0
+    /// SAs retired for idleness that showed up again (reported again, as starting mid-SA).
+    public var sasResumed = 0
     public init() {}
 
     public var totalAnomalies: Int { anomaliesByKind.values.reduce(0, +) }

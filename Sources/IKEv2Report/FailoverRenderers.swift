@@ -25,7 +25,7 @@ public struct FailoverJSONRenderer: Sendable {
         }
         out.append("],")
         renderSummary(report, info: info, into: &out)
-        out.append("}\n")
+        out.append("\n")
     }
 
     /// One JSON line for one SA (`--format jsonl`): `{"sa": {...}}`.
@@ -39,7 +39,7 @@ public struct FailoverJSONRenderer: Sendable {
     public func renderSummaryLine(_ report: FailoverReport, info: FailoverRunInfo = .init(), into out: inout OutputBuffer) {
         out.append("{")
         renderSummary(report, info: info, into: &out)
-        out.append("}\n")
+        out.append("\n")
     }
 
     /// `"summary":{...},"limits":{...}`
@@ -52,6 +52,7 @@ public struct FailoverJSONRenderer: Sendable {
         out.append(","); out.key("sas_reported"); out.decimal(s.retiredSAs + s.liveSAsAtEnd)
         out.append(","); out.key("sas_retired"); out.decimal(s.retiredSAs)
         out.append(","); out.key("sas_live_at_end"); out.decimal(s.liveSAsAtEnd)
+        out.append(","); out.key("sas_resumed"); out.decimal(s.sasResumed)
         out.append(","); out.key("ike_messages_in_sas"); out.decimal(s.ikeMessagesInSAs)
         out.append(","); out.key("ike_messages_in_evicted_sas"); out.decimal(s.ikeMessagesInEvictedSAs)
         out.append(","); out.key("ike_messages_after_retirement"); out.decimal(s.messagesAfterRetirement)
@@ -76,7 +77,7 @@ public struct FailoverJSONRenderer: Sendable {
         out.append(","); out.key("timeline_entries_dropped"); out.decimal(s.timelineEntriesDropped)
         out.append(","); out.key("max_anomalies_per_sa"); out.decimal(s.maxAnomaliesPerSA)
         out.append(","); out.key("anomalies_dropped"); out.decimal(s.anomaliesDropped)
-        out.append("}}")
+        out.append("}}")  // closes "limits" and the enclosing object
     }
 
     func renderSA(_ sa: FailoverSAReport, into out: inout OutputBuffer) {
