@@ -92,4 +92,22 @@ struct SynthVerdictTests {
             }
         }
     }
+
+    /// Every IKE message read is in an SA or in a counted, named bucket (with and without keys).
+    @Test("the failover summary accounts for every IKE message the capture reader found", arguments: SynthScenario.ID.allCases)
+    func everyMessageAccounted(_ id: SynthScenario.ID) throws {
+        let s = try SynthSupport.scenario(id)
+        for keys in [true, false] {
+            let pcap = Fixtures.samples.appendingPathComponent("\(s.name).pcap").path
+            let table = keys ? try IKEKeyTable(contentsOfFile: Fixtures.samples.appendingPathComponent("\(s.name).keys").path) : nil
+            let pipeline = FailoverPipeline(keys: table)
+            let reader = try CaptureReader(path: pcap)
+            try pipeline.run(reader: reader)
+            let sum = pipeline.finish().summary
+            let c = pipeline.counts
+            let buckets = sum.ikeMessagesInSAs + sum.ikeMessagesInEvictedSAs + sum.messagesAfterRetirement + c.malformed + c.ikev1
+                + c.fragmentsHeld + c.ikeSightings
+            #expect(buckets == reader.statistics.ikeMessages, "\(s.name) keys \(keys)")
+        }
+    }
 }
