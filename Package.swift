@@ -14,6 +14,8 @@ let package = Package(
     platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "IKEv2", targets: ["IKEv2"]),
+        // Valid and malformed message generators for fuzzing (ours and other implementations').
+        .library(name: "IKEv2Mutation", targets: ["IKEv2Mutation"]),
         .library(name: "IKEv2Crypto", targets: ["IKEv2Crypto"]),
         .library(name: "IKEv2HA", targets: ["IKEv2HA"]),
         .library(name: "IKEv2Capture", targets: ["IKEv2Capture"]),
@@ -28,6 +30,9 @@ let package = Package(
     targets: [
         // Codec: header, registries, payload views (parse + serialize side by side). Stdlib only.
         .target(name: "IKEv2", swiftSettings: lifetimes),
+        // Message synthesizer, mutation generator, codec walk, seeded generator: test tooling,
+        // kept out of the codec product.
+        .target(name: "IKEv2Mutation", dependencies: ["IKEv2"]),
         // SK/SKF decryption and encryption, key tables, IKE fragment reassembly.
         .target(
             name: "IKEv2Crypto",
@@ -55,20 +60,20 @@ let package = Package(
         // Failover scenarios -> frames + key table.
         .target(
             name: "IKEv2Synth",
-            dependencies: ["IKEv2", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"],
+            dependencies: ["IKEv2", "IKEv2Mutation", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"],
             swiftSettings: lifetimes
         ),
         .executableTarget(
             name: "ikev2",
             dependencies: [
-                "IKEv2", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture", "IKEv2Report", "IKEv2Synth",
+                "IKEv2", "IKEv2Mutation", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture", "IKEv2Report", "IKEv2Synth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Regressions/ holds fuzz-found inputs, read through #filePath (not resources).
-        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"], exclude: ["Regressions"]),
+        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2", "IKEv2Mutation"], exclude: ["Regressions"]),
         .testTarget(name: "IKEv2CryptoTests", dependencies: ["IKEv2Crypto", "IKEv2"]),
-        .testTarget(name: "IKEv2HATests", dependencies: ["IKEv2HA", "IKEv2"]),
+        .testTarget(name: "IKEv2HATests", dependencies: ["IKEv2HA", "IKEv2", "IKEv2Mutation"]),
         .testTarget(name: "IKEv2CaptureTests", dependencies: ["IKEv2Capture", "IKEv2"]),
         .testTarget(
             name: "IKEv2ReportTests",

@@ -11,17 +11,21 @@ let package = Package(
     ],
     targets: [
         // Shared helpers: the entry-point plumbing and input decoding (not a fuzz target).
-        .target(name: "FuzzSupport", dependencies: [.product(name: "IKEv2", package: "swift-ikev2")]),
+        .target(name: "FuzzSupport", dependencies: [.product(name: "IKEv2", package: "swift-ikev2"),
+                                                   .product(name: "IKEv2Mutation", package: "swift-ikev2")]),
         // Parse + walk every payload and sub-structure, typed notify decoding, SK/SKF splits, owned conversion.
-        .executableTarget(name: "FuzzMessage", dependencies: ["FuzzSupport", .product(name: "IKEv2", package: "swift-ikev2")]),
+        .executableTarget(name: "FuzzMessage", dependencies: ["FuzzSupport", .product(name: "IKEv2", package: "swift-ikev2"),
+                                                        .product(name: "IKEv2Mutation", package: "swift-ikev2")]),
         // Exact serialization reproduces parsed input; built messages re-parse to equal values.
-        .executableTarget(name: "FuzzRoundTrip", dependencies: ["FuzzSupport", .product(name: "IKEv2", package: "swift-ikev2")]),
+        .executableTarget(name: "FuzzRoundTrip", dependencies: ["FuzzSupport", .product(name: "IKEv2", package: "swift-ikev2"),
+                                                        .product(name: "IKEv2Mutation", package: "swift-ikev2")]),
         // The bytes as a pcap/pcapng file through CaptureReader, IP/TCP reassembly, the codec and SKF grouping.
         .executableTarget(
             name: "FuzzCapture",
             dependencies: [
                 "FuzzSupport",
                 .product(name: "IKEv2", package: "swift-ikev2"),
+                .product(name: "IKEv2Mutation", package: "swift-ikev2"),
                 .product(name: "IKEv2Capture", package: "swift-ikev2"),
                 .product(name: "IKEv2Crypto", package: "swift-ikev2"),
             ]
@@ -46,7 +50,8 @@ let package = Package(
             ]
         ),
         // Structure-aware: LLVMFuzzerCustomMutator over MutationGenerator, same walk as FuzzMessage.
-        .executableTarget(name: "FuzzStructured", dependencies: ["FuzzSupport", .product(name: "IKEv2", package: "swift-ikev2")]),
+        .executableTarget(name: "FuzzStructured", dependencies: ["FuzzSupport", .product(name: "IKEv2", package: "swift-ikev2"),
+                                                        .product(name: "IKEv2Mutation", package: "swift-ikev2")]),
     ],
     swiftLanguageModes: [.v6]
 )

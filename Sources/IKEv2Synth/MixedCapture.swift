@@ -2,6 +2,7 @@
 // ESP-in-UDP (RFC 3948 §2.1), NAT keepalives (RFC 3948 §2.3) and DNS, as a classic pcap.
 
 import IKEv2
+import IKEv2Mutation
 import IKEv2Capture
 import IKEv2Crypto
 

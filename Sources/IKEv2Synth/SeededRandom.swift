@@ -1,6 +1,7 @@
 // The deterministic generator behind `ikev2 synth --seed N`: the codec's SplitMix64.
 
 import IKEv2
+import IKEv2Mutation
 
 /// The seeded generator of the synthesizer (same seed, same bytes on every platform).
 public typealias SeededGenerator = SplitMix64

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IKEv2
+import IKEv2Mutation
 import IKEv2Capture
 
 /// `ikev2 mutate`: valid messages and systematically malformed variants, for fuzzing other

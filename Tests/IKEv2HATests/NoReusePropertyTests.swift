@@ -1,5 +1,6 @@
 import Testing
 import IKEv2
+import IKEv2Mutation
 import IKEv2HA
 
 /// Seeded random failover simulations: after an accepted RFC 6311 sync, neither side ever uses

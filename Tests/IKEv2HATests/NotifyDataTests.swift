@@ -1,5 +1,6 @@
 import Testing
 import IKEv2
+import IKEv2Mutation
 import IKEv2HA
 
 /// Byte examples of each RFC 6311 §6 notify, constructed from its layout.

@@ -1,5 +1,6 @@
 import Testing
 import IKEv2
+import IKEv2Mutation
 import IKEv2HA
 
 /// RFC 6311 Appendix A (tuples are (SEND, RECV)).

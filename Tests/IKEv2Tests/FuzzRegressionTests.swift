@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IKEv2
+@testable import IKEv2Mutation
 
 /// Replays every minimised fuzz finding of `Tests/IKEv2Tests/Regressions/` through the walk the
 /// fuzz targets run (`CodecWalk.walk`: parse, deep walk, typed notify decoding, SK/SKF splits,

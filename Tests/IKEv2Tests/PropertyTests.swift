@@ -1,5 +1,6 @@
 import Testing
 @testable import IKEv2
+@testable import IKEv2Mutation
 
 /// Seeded property tests: random valid messages round-trip; random bytes never trap.
 @Suite struct PropertyTests {

@@ -3,6 +3,7 @@
 // UDP 500/4500 classification); every IKE event goes through the codec walk and SKF grouping.
 import FuzzSupport
 import IKEv2
+import IKEv2Mutation
 import IKEv2Capture
 import IKEv2Crypto
 

@@ -4,6 +4,7 @@
 // synthesizer and asserts it round-trips.
 import FuzzSupport
 import IKEv2
+import IKEv2Mutation
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRoundTrip(_ data: UnsafeRawPointer?, _ size: Int) -> CInt {

@@ -5,6 +5,7 @@
 // mutations. The test callback is FuzzMessage's walk.
 import FuzzSupport
 import IKEv2
+import IKEv2Mutation
 
 @_silgen_name("LLVMFuzzerMutate")
 func LLVMFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int) -> Int

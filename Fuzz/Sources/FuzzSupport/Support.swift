@@ -1,4 +1,5 @@
 import IKEv2
+import IKEv2Mutation
 
 /// The fuzz input as an owned array (libFuzzer hands a pointer that may be null when size is 0).
 public func fuzzInput(_ data: UnsafeRawPointer?, _ size: Int) -> [UInt8] {

@@ -1,3 +1,5 @@
+import IKEv2
+
 // Random *valid* IKEv2 messages built from owned payload values (RFC 7296 §3.1-§3.16,
 // RFC 7383 §2.5), deterministic per seed: the input of the property tests and a seed source
 // for structure-aware fuzzing.

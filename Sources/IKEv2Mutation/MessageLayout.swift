@@ -1,3 +1,5 @@
+import IKEv2
+
 // Where the length, count, size and chain fields of a message are (RFC 7296 §3.1-§3.16,
 // RFC 7383 §2.5), found with the codec's own views, so mutations hit real fields.
 

@@ -1,3 +1,5 @@
+import IKEv2
+
 // Systematically malformed variants of an IKEv2 message, for fuzzing this codec and other
 // implementations (gateways, dissectors). Every variant has a stable name and a one-line intent.
 

@@ -1,3 +1,5 @@
+import IKEv2
+
 // The walk every fuzz target, the regression replay test and `ikev2 mutate` share: parse a
 // buffer as an IKE message and touch every payload and sub-structure the codec exposes
 // (RFC 7296 §3.1-§3.16, RFC 7383 §2.5, RFC 6311 §6), then check the exact and built round trips.

@@ -1,3 +1,5 @@
+import IKEv2
+
 /// A small deterministic random number generator (SplitMix64, Steele/Lea/Flood 2014): the same
 /// seed gives the same sequence on every platform and Swift version, which `SystemRandomNumberGenerator`
 /// does not. Used by `MutationGenerator` and `MessageSynthesizer`; not for cryptography.
