@@ -425,16 +425,22 @@ public struct CaptureStatistics: Hashable, Sendable {
 
 /// Errors from opening, reading or writing captures.
 public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
-        case openFailed
-        case badFilter
-        case unsupportedLinkType
+    /// What went wrong. An open set, like `IKEError.Code`: a later version may add codes, so a
+    /// `switch` over it needs a `default`.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let openFailed = Code(rawValue: "openFailed")
+        public static let badFilter = Code(rawValue: "badFilter")
+        public static let unsupportedLinkType = Code(rawValue: "unsupportedLinkType")
         /// The file ends in the middle of a record or header (libpcap "truncated dump file").
-        case truncatedFile
+        public static let truncatedFile = Code(rawValue: "truncatedFile")
         /// A record or block header that cannot be valid (e.g. length over libpcap's maximum).
-        case corruptRecord
-        case writeFailed
-        case invalidArgument
+        public static let corruptRecord = Code(rawValue: "corruptRecord")
+        public static let writeFailed = Code(rawValue: "writeFailed")
+        public static let invalidArgument = Code(rawValue: "invalidArgument")
     }
     public var code: Code
     /// The frame being read when the error happened (records before it were delivered);

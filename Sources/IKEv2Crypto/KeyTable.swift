@@ -6,18 +6,24 @@ import IKEv2
 /// An error in a key file or in a set of keys: where (line and column, 1-based, for syntax
 /// errors) or which SA (for a key that does not fit its algorithm).
 public struct KeyTableError: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Hashable, Sendable {
+    /// What is wrong. An open set, like `IKEError.Code`: a later version may add kinds, so a
+    /// `switch` over it needs a `default`.
+    public struct Kind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
         /// The line does not have the expected shape (field count, quoting, hex digits).
-        case syntax
+        public static let syntax = Kind(rawValue: "syntax")
         /// An algorithm name this module does not know.
-        case unknownAlgorithm
+        public static let unknownAlgorithm = Kind(rawValue: "unknownAlgorithm")
         /// A key whose length does not match its algorithm.
-        case badKeyLength
+        public static let badKeyLength = Kind(rawValue: "badKeyLength")
         /// The same SPI pair twice in one file.
-        case duplicateSA
+        public static let duplicateSA = Kind(rawValue: "duplicateSA")
         /// The key file cannot be used: missing, a directory, unreadable, empty, too large or
         /// not UTF-8 (`IKEKeyTable(contentsOfFile:)`).
-        case file
+        public static let file = Kind(rawValue: "file")
     }
 
     public var kind: Kind
