@@ -2,7 +2,8 @@
 import PackageDescription
 
 /// The codec stores `RawSpan` views in `~Escapable` structs; that needs the experimental
-/// `Lifetimes` feature on the declaring target only (dependents build without it).
+/// `Lifetimes` feature on the targets that declare such types or lifetimes (IKEv2, IKEv2Crypto,
+/// IKEv2Capture); dependents build without it.
 let lifetimes: [SwiftSetting] = [.enableExperimentalFeature("Lifetimes")]
 
 /// The lowest deployment targets the code needs, so dependents are not forced higher. `Span`,
@@ -54,14 +55,12 @@ let package = Package(
         // line / text / JSON renderers, testable without the CLI.
         .target(
             name: "IKEv2Report",
-            dependencies: ["IKEv2", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"],
-            swiftSettings: lifetimes
+            dependencies: ["IKEv2", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"]
         ),
         // Failover scenarios -> frames + key table.
         .target(
             name: "IKEv2Synth",
-            dependencies: ["IKEv2", "IKEv2Mutation", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"],
-            swiftSettings: lifetimes
+            dependencies: ["IKEv2", "IKEv2Mutation", "IKEv2Crypto", "IKEv2HA", "IKEv2Capture"]
         ),
         .executableTarget(
             name: "ikev2",
