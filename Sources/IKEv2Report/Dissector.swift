@@ -30,7 +30,7 @@ public final class Dissector {
 
     public let options: Options
     public let keys: IKEKeyTable?
-    var reassembler: FragmentReassembler
+    var resolver: ContentResolver
     let json: JSONRenderer
     let line: LineRenderer
     let text: TextRenderer
@@ -39,7 +39,7 @@ public final class Dissector {
     public init(options: Options = Options(), keys: IKEKeyTable? = nil) {
         self.options = options
         self.keys = keys
-        reassembler = FragmentReassembler(limits: options.fragmentLimits)
+        resolver = ContentResolver(keys: keys, fragmentLimits: options.fragmentLimits)
         let display = NotifyDisplay(decoder: options.notifyDecoder)
         json = JSONRenderer(notifyDisplay: display)
         line = LineRenderer(notifyDisplay: display)
@@ -74,48 +74,24 @@ public final class Dissector {
         }
     }
 
-    /// Decrypts the message's SK payload or feeds its SKF fragment to the reassembler.
+    /// The message's SK/SKF content, resolved by the shared `ContentResolver`.
     func innerPayloads(_ message: borrowing IKEMessageView) -> InnerPayloads {
         guard !message.header.isIKEv1 else { return .notAttempted }
-        var last = PayloadType.none
-        var it = message.payloads
-        while let p = try? it.next() { last = p.type }
-        guard last == .encrypted || last == .encryptedFragment else { return .notAttempted }
-        let saKeys = keys?.keys(for: message.header)
-        if last == .encryptedFragment {
-            let event = reassembler.add(message, keys: saKeys)
-            switch event.kind {
-            case .complete:
-                if let m = event.message, event.decrypted {
-                    summary.decrypted += 1
-                    return .decrypted(plaintext: m.plaintext, first: m.firstInnerType)
-                }
-                if saKeys == nil, let f = event.fragment {
-                    // All fragments are here, but nothing could decrypt them: say so, with the count.
-                    return keys == nil ? .fragmentPending(received: event.held, total: Int(f.total)) : .noKeys
-                }
-                return .failed(Self.describe(event.findings))
-            case .queued, .restarted, .duplicate, .alreadyComplete:
-                if let f = event.fragment { return .fragmentPending(received: event.held, total: Int(f.total)) }
-                return .notAttempted
-            case .rejected, .smallerTotal, .limitExceeded, .notAFragment:
-                summary.decryptionFailures += 1
-                return .failed(event.findings.isEmpty ? event.kind.rawValue : Self.describe(event.findings))
-            }
-        }
-        guard keys != nil else { return .notAttempted }
-        guard let saKeys else { return .noKeys }
-        let r = IKEDecryptor.decrypt(message: message, keys: saKeys)
-        if r.isDecrypted {
+        switch resolver.resolve(message) {
+        case .cleartext, .noKeyTable:
+            return .notAttempted
+        case .decrypted(let plaintext, let first):
             summary.decrypted += 1
-            return .decrypted(plaintext: r.plaintext, first: r.firstInnerType)
+            return .decrypted(plaintext: plaintext, first: first)
+        case .keysMissing:
+            return .noKeys
+        case .pendingFragments(_, let received, let total, let allHeld):
+            // All fragments are here, but this SA has no row in the key table.
+            return allHeld && resolver.keys != nil ? .noKeys : .fragmentPending(received: received, total: total)
+        case .failed(_, let reason):
+            summary.decryptionFailures += 1
+            return .failed(reason)
         }
-        summary.decryptionFailures += 1
-        return .failed(Self.describe(r.findings))
-    }
-
-    static func describe(_ findings: [DecryptFinding]) -> String {
-        findings.isEmpty ? "not decrypted" : findings.map(\.description).joined(separator: "; ")
     }
 
     /// Reads a whole capture and writes the rendering to file descriptor `fd`, flushing in

@@ -45,14 +45,14 @@ public final class FailoverPipeline {
     public let options: Options
     public let keys: IKEKeyTable?
     public let analyzer: FailoverAnalyzer
-    var reassembler: FragmentReassembler
+    var resolver: ContentResolver
     public private(set) var counts = Counts()
 
     public init(options: Options = Options(), keys: IKEKeyTable? = nil) {
         self.options = options
         self.keys = keys
         analyzer = FailoverAnalyzer(options: options.analyzer)
-        reassembler = FragmentReassembler(limits: options.fragmentLimits)
+        resolver = ContentResolver(keys: keys, fragmentLimits: options.fragmentLimits)
     }
 
     /// The sender's identity as the capture shows it.
@@ -107,40 +107,27 @@ public final class FailoverPipeline {
         var digestComparable = true
         let frame = meta.frameNumber
         if encrypted {
-            let saKeys = keys?.keys(for: h)
-            if let fragment {
-                // RFC 7383: one observation per message, not per fragment.
-                if let saKeys {
-                    let event = reassembler.add(message, keys: saKeys)
-                    guard event.kind == .complete else {
-                        counts.fragmentsHeld += 1
-                        return
-                    }
-                    if let m = event.message, event.decrypted {
-                        content = Self.inner(m.plaintext, first: m.firstInnerType, outer: outer)
-                        digest = Self.digest(m.plaintext.span.bytes)
-                    } else {
-                        content = .undecryptable(event.findings.isEmpty ? "fragments not decrypted"
-                                                 : event.findings.map(\.description).joined(separator: "; "))
-                    }
-                } else {
-                    guard fragment.number == 1 else {
-                        counts.fragmentsHeld += 1
-                        return
-                    }
-                    // Another fragmentation of the same message has other bytes (RFC 7383 §2.5.3).
-                    content = .keysMissing
-                    digestComparable = false
-                }
-            } else if let saKeys {
-                let r = IKEDecryptor.decrypt(message: message, keys: saKeys)
-                if r.isDecrypted {
-                    content = Self.inner(r.plaintext, first: r.firstInnerType, outer: outer)
-                } else {
-                    content = .undecryptable(r.findings.isEmpty ? "not decrypted" : r.findings.map(\.description).joined(separator: "; "))
-                }
-            } else {
+            // RFC 7383: one observation per message, not per fragment.
+            switch resolver.resolve(message) {
+            case .cleartext:
+                break
+            case .decrypted(let plaintext, let first):
+                content = Self.inner(plaintext, first: first, outer: outer)
+                // Reassembled: compare the content, not one fragmentation's bytes (RFC 7383 §2.5.3).
+                if fragment != nil { digest = Self.digest(plaintext.span.bytes) }
+            case .noKeyTable, .keysMissing:
                 content = .keysMissing
+            case .pendingFragments(let number, _, _, _):
+                // With keys, the message is observed once complete; without, its first fragment
+                // stands for it, and another fragmentation of it has other bytes.
+                guard keys?.keys(for: h) == nil, number == 1 else {
+                    counts.fragmentsHeld += 1
+                    return
+                }
+                content = .keysMissing
+                digestComparable = false
+            case .failed(_, let reason):
+                content = .undecryptable(reason)
             }
         }
         analyzer.observe(FailoverMessageObservation(
