@@ -10,7 +10,7 @@ import IKEv2Report
 /// (RFC 7296 §2.1-§2.3 Message IDs, RFC 6311 sync, the reset extension, ESP sequence numbers).
 struct Failover: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, html
     }
 
     static let configuration = CommandConfiguration(
@@ -22,13 +22,17 @@ struct Failover: ParsableCommand {
               ikev2 failover failover.pcap --keys failover.keys
               ikev2 failover failover.pcap --keys failover.keys --format json | jq '.sas[].anomalies'
               ikev2 failover big.pcap --max-sas 20000 --filter 'host 203.0.113.1'
+              ikev2 failover failover.pcap --keys failover.keys --format html -o report.html
             """
     )
 
     @OptionGroup var input: CaptureArguments
 
-    @Option(name: .long, help: "Output format: text (default on a terminal) or json (default when piped).")
+    @Option(name: .long, help: "Output format: text (default on a terminal), json (default when piped) or html (a self-contained page; default for -o *.html).")
     var format: Format?
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the report to FILE (atomically: a temporary file renamed) instead of standard output.", valueName: "FILE"))
+    var output: String?
 
     @Option(name: .customLong("reset-notify-type"), help: ArgumentHelp("Notify number of the private Message-ID reset extension (default 49374; its SUPPORTED notify is N-1).", valueName: "N"))
     var resetNotifyType: UInt16?
@@ -82,11 +86,12 @@ struct Failover: ParsableCommand {
         let report = pipeline.finish()
         let info = FailoverRunInfo(keysGiven: keys != nil, counts: pipeline.counts)
         var out = OutputBuffer()
-        switch format ?? (isatty(1) != 0 ? .text : .json) {
+        switch format ?? (output?.hasSuffix(".html") == true ? .html : output == nil && isatty(1) != 0 ? .text : .json) {
         case .json: FailoverJSONRenderer().render(report, info: info, into: &out)
         case .text: FailoverTextRenderer().render(report, info: info, into: &out)
+        case .html: FailoverHTMLRenderer(title: URL(fileURLWithPath: input.capture).lastPathComponent).render(report, info: info, into: &out)
         }
-        out.flush(to: 1)
+        if let output { try ReportFile.write(out.bytes, to: output) } else { out.flush(to: 1) }
         if let failure { throw failure }
     }
 }
