@@ -396,7 +396,7 @@ extension FailoverWording {
 
     /// SAs without findings, grouped by their verdict.
     package static func quietGroup(_ n: Int) -> String {
-        "\(n) IKE SA\(n == 1 ? "" : "s") without findings (no failover event, no anomaly)"
+        "\(n) IKE SA\(n == 1 ? "" : "s") without findings (no failover event, no sync or reset, no ESP/AH jump, no anomaly other than keys-missing)"
     }
 
     /// The run had no key file.
