@@ -407,7 +407,8 @@ public struct FailoverHTMLRenderer: Sendable {
 
     // Geometry of the ladder (SVG user units; the SVG scales to the page width).
     static let width = 1000.0
-    static let xInitiator = 130.0
+    /// Lifelines; message labels are centred between them (x = 315).
+    static let xInitiator = 150.0
     static let xResponder = 480.0
     static let xNotes = 500.0
     static let lineHeight = 13.0
@@ -515,7 +516,7 @@ public struct FailoverHTMLRenderer: Sendable {
             out.append(literal: "\" x1=\""); num(x1, into: &out); out.append(literal: "\" y1=\""); num(ay, into: &out)
             out.append(literal: "\" x2=\""); num(x2, into: &out); out.append(literal: "\" y2=\""); num(ay, into: &out)
             out.append(literal: anomalous ? "\" marker-end=\"url(#ah-a)\"/>" : counter ? "\" marker-end=\"url(#ah-s)\"/>" : e.kind == .history ? "\" marker-end=\"url(#ah-m)\"/>" : "\" marker-end=\"url(#ah)\"/>")
-            out.append(literal: "<text class=\"lbl\" x=\"305\" y=\""); num(ay - 4, into: &out); out.append(literal: "\">")
+            out.append(literal: "<text class=\"lbl\" x=\"315\" y=\""); num(ay - 4, into: &out); out.append(literal: "\">")
             out.html(e.exchange.map { $0.name ?? "exchange \($0.rawValue)" } ?? "")
             if let m = e.messageID { out.append(literal: " #"); out.decimal(m) }
             out.append(literal: " · ")
@@ -550,7 +551,7 @@ public struct FailoverHTMLRenderer: Sendable {
                 out.append(literal: "<circle class=\"dot\" cx=\""); num(x, into: &out); out.append(literal: "\" cy=\""); num(cy, into: &out)
                 out.append(literal: "\" r=\"5\"/>")
             }
-            out.append(literal: "<text class=\"lbl\" x=\"305\" y=\""); num(cy + 4, into: &out); out.append(literal: "\">")
+            out.append(literal: "<text class=\"lbl\" x=\"315\" y=\""); num(cy + 4, into: &out); out.append(literal: "\">")
             out.html(FailoverWording.entryKind(e.kind))
             if let m = e.messageID, ([.gap, .windowUnknown, .messageIDZero] as [FailoverTimelineEntry.Kind]).contains(e.kind) {
                 out.append(literal: " #"); out.decimal(m)
@@ -578,11 +579,11 @@ public struct FailoverHTMLRenderer: Sendable {
         case .collapsed(let text):
             out.append(literal: "<g class=\"row quietrow\"><rect class=\"qband\" x=\"0\" y=\""); num(y + 2, into: &out)
             out.append(literal: "\" width=\"1000\" height=\""); num(height - 4, into: &out)
-            out.append(literal: "\"/><text class=\"q\" x=\"305\" y=\""); num(y + 16, into: &out); out.append(literal: "\">")
+            out.append(literal: "\"/><text class=\"q\" x=\"315\" y=\""); num(y + 16, into: &out); out.append(literal: "\">")
             out.html(text)
             out.append(literal: "</text></g>\n")
         case .dropped(let n):
-            out.append(literal: "<g class=\"row quietrow\"><text class=\"q\" x=\"305\" y=\""); num(y + 16, into: &out); out.append(literal: "\">")
+            out.append(literal: "<g class=\"row quietrow\"><text class=\"q\" x=\"315\" y=\""); num(y + 16, into: &out); out.append(literal: "\">")
             out.html(FailoverWording.timelineDropped(n))
             out.append(literal: "</text></g>\n")
         case .anomalies(let list):
@@ -601,7 +602,7 @@ public struct FailoverHTMLRenderer: Sendable {
                 out.append(literal: "\" y1=\""); num(ay, into: &out); out.append(literal: "\" x2=\"")
                 num(fromLeft ? Self.xResponder - 6 : Self.xInitiator + 6, into: &out)
                 out.append(literal: "\" y2=\""); num(ay, into: &out); out.append(literal: "\" marker-end=\"url(#ah-a)\"/>")
-                out.append(literal: "<text class=\"lbl\" x=\"305\" y=\""); num(ay - 4, into: &out); out.append(literal: "\">")
+                out.append(literal: "<text class=\"lbl\" x=\"315\" y=\""); num(ay - 4, into: &out); out.append(literal: "\">")
                 if let m = a.messageID { out.append(literal: "#"); out.decimal(m); out.append(literal: " · ") }
                 out.append(a.kind.rawValue)
                 out.append(literal: "</text>")
