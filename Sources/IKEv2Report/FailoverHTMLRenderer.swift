@@ -941,7 +941,7 @@ table.sortable th{cursor:pointer;user-select:none}table.sortable th[data-dir=a]:
 .recovery-failed,.no-recovery{color:var(--bad)}.recovery-hidden{color:var(--sync)}.recovered-reset,.recovered-sync{color:var(--ok)}.no-takeover{color:var(--muted)}
 td.recovery-failed,td.no-recovery,td.recovery-hidden,td.recovered-reset,td.recovered-sync{font-weight:600}
 .legend .badge{margin:2px 4px 2px 0}
-.cols{display:flex;gap:32px;flex-wrap:wrap}table.kv th{font-weight:normal;color:var(--muted);white-space:pre}
+.cols{display:flex;gap:32px;flex-wrap:wrap;align-items:flex-start}table.kv th{font-weight:normal;color:var(--muted);white-space:pre}
 .note{background:#fff8e1;border-left:4px solid var(--sync);padding:6px 10px}
 section.sa{border:1px solid var(--line);border-radius:6px;padding:12px 16px;margin:16px 0;break-inside:auto}
 section.sa:target,span:target{outline:3px solid #ffd166}
@@ -962,7 +962,7 @@ text.s{fill:var(--sync);font-weight:600}text.a{fill:var(--bad);font-weight:600}t
 .dot{fill:var(--sync)}.dia{fill:#457b9d}.row.bad .dia{fill:var(--bad)}line.gap{stroke:var(--muted);stroke-width:3;stroke-dasharray:2 3}
 .evband{fill:#f7f0fb}.evline{stroke:var(--ev);stroke-width:3;stroke-dasharray:10 4}.evt{font-weight:700;fill:var(--ev);font-size:12px}.evx{fill:var(--ev)}
 .qband{fill:#f3f5f7}.q{text-anchor:middle;fill:var(--muted);font-style:italic}
-.plots{display:flex;flex-wrap:wrap;gap:12px}figure.esp{margin:0;border:1px solid var(--line);border-radius:4px;padding:6px 8px;max-width:560px}
+.plots{display:flex;flex-wrap:wrap;gap:12px}figure.esp{margin:0;border:1px solid var(--line);border-radius:4px;padding:6px 8px;max-width:500px}
 figcaption{font-size:12.5px}svg.plot{font-size:10px;max-width:100%;height:auto}
 .plot .frame{fill:#fbfcfd;stroke:#ced4da}.grid{stroke:#e9ecef}.tick{text-anchor:end;fill:var(--muted)}.axis{text-anchor:middle;fill:var(--muted)}
 .tk{stroke:var(--ev);stroke-width:2;stroke-dasharray:6 3}
