@@ -203,7 +203,17 @@ public struct FailoverHTMLRenderer: Sendable {
         }
         if !sa.syncs.isEmpty || !sa.resets.isEmpty { exchanges(sa, into: &out) }
         if !sa.esp.isEmpty {
-            out.append(literal: "<h4>ESP/AH</h4>\n<div class=\"plots\">")
+            out.append(literal: "<h4>ESP/AH</h4>\n")
+            if draw {
+                out.append(literal: "<p class=\"keyline\"><span class=\"k bef\"></span>before the takeover <span class=\"k aft\"></span>after the takeover (last point: frame not kept) <span class=\"k tk\"></span>failover event <span class=\"k jok\"></span>")
+                out.html(FailoverWording.jumpLegend(.clusterForwardJump))
+                out.append(literal: " <span class=\"k junv\"></span>")
+                out.html(FailoverWording.jumpLegend(.unverifiedNeedsKeys))
+                out.append(literal: " <span class=\"k jbad\"></span>")
+                out.html(FailoverWording.jumpLegend(.unexplained))
+                out.append(literal: "</p>\n")
+            }
+            out.append(literal: "<div class=\"plots\">")
             for e in sa.esp { espBlock(e, sa: sa, plot: draw, into: &out) }
             out.append(literal: "</div>\n")
         }
@@ -414,6 +424,8 @@ public struct FailoverHTMLRenderer: Sendable {
     static let lineHeight = 13.0
     /// Characters per line of the notes column (11 px system font).
     static let notesChars = 78
+    /// The same for bold text (anomalies, sync values).
+    static let boldChars = 68
     static let eventChars = 150
 
     func ladder(_ sa: FailoverSAReport, _ rows: [Row], into out: inout OutputBuffer) {
@@ -425,17 +437,19 @@ public struct FailoverHTMLRenderer: Sendable {
             switch r {
             case .message(let e, let list), .note(let e, let list):
                 let note = FailoverWording.note(e)
-                if case .answers = e.detail {} else if !note.isEmpty {
-                    for l in wrap(note, Self.notesChars) { lines.append((noteClass(e), l)) }
+                let facts = Set(list.map { FailoverWording.fact($0.fact) })
+                if case .answers = e.detail {} else if !note.isEmpty && !facts.contains(note) {
+                    let cls = noteClass(e)
+                    for l in wrap(note, cls == "s" ? Self.boldChars : Self.notesChars) { lines.append((cls, l)) }
                 }
                 for a in list {
-                    for l in wrap("⚠ " + a.kind.rawValue + ": " + FailoverWording.fact(a.fact), Self.notesChars) {
+                    for l in wrap("⚠ " + a.kind.rawValue + ": " + FailoverWording.fact(a.fact), Self.boldChars) {
                         lines.append((a.kind == .keysMissing ? "m" : "a", l))
                     }
                 }
             case .anomalies(let list):
                 for a in list {
-                    for l in wrap("⚠ " + a.kind.rawValue + ": " + FailoverWording.fact(a.fact), Self.notesChars) {
+                    for l in wrap("⚠ " + a.kind.rawValue + ": " + FailoverWording.fact(a.fact), Self.boldChars) {
                         lines.append((a.kind == .keysMissing ? "m" : "a", l))
                     }
                 }
@@ -956,7 +970,7 @@ svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
 line.req,line.resp,line.retx,line.hist{stroke:#243b53;stroke-width:1.6}line.resp{stroke-width:1.1}
 line.retx{stroke-dasharray:6 4}line.unv{stroke-dasharray:2 3}line.hist{stroke:#8d99ae;stroke-dasharray:1 3}
 line.sx{stroke:var(--sync);stroke-width:2.4}line.an{stroke:var(--bad)}
-.row.sync .band{fill:#fff1db}.row.bad .band{fill:#fde8e8}
+.row.sync .band{fill:#fff1db}.row.bad .band{fill:#fde8e8}.band,.evband,.qband{fill-opacity:.8}
 text.s{fill:var(--sync);font-weight:600}text.a{fill:var(--bad);font-weight:600}text.n,text.m{fill:#495057}
 .row.bad .lbl{fill:var(--bad)}
 .dot{fill:var(--sync)}.dia{fill:#457b9d}.row.bad .dia{fill:var(--bad)}line.gap{stroke:var(--muted);stroke-width:3;stroke-dasharray:2 3}
@@ -969,6 +983,8 @@ figcaption{font-size:12.5px}svg.plot{font-size:10px;max-width:100%;height:auto}
 polyline.bef,polyline.aft{fill:none;stroke-width:1.5}polyline.bef{stroke:#1d70b8}polyline.aft{stroke:#d97706;stroke-dasharray:5 3}
 circle.bef{fill:#1d70b8}circle.aft{fill:#d97706}
 line.jump{stroke-width:3}path.jump.ok{fill:var(--ok)}path.jump.bad{fill:var(--bad)}path.jump.unv{fill:var(--sync)}line.jump.ok{stroke:var(--ok)}line.jump.bad{stroke:var(--bad)}line.jump.unv{stroke:var(--sync);stroke-dasharray:4 2}
+.keyline{font-size:12px;color:var(--muted);margin:2px 0 6px}.k{display:inline-block;width:18px;height:0;border-top:3px solid;vertical-align:middle;margin:0 4px 0 10px}
+.k.bef{border-color:#1d70b8}.k.aft{border-color:#d97706;border-top-style:dashed}.k.tk{border-color:var(--ev);border-top-style:dashed}.k.jok{border-color:var(--ok)}.k.junv{border-color:var(--sync);border-top-style:dashed}.k.jbad{border-color:var(--bad)}
 ul.jumps{margin:4px 0;padding-left:18px;font-size:12.5px}
 table.x td,table.an td{font-size:12.5px}tr.hl td{background:#fff8ee}tr.badrow td{background:#fdf0f0}
 details.quiet{border:1px solid var(--line);border-radius:6px;padding:6px 12px;margin:8px 0}details.quiet summary{cursor:pointer;font-weight:600}

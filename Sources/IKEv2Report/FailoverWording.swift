@@ -416,6 +416,15 @@ extension FailoverWording {
         return s
     }
 
+    /// The legend of a jump colour in the ESP/AH plots: how the jump is explained, in short.
+    package static func jumpLegend(_ e: FailoverESPJumpExplanation) -> String {
+        switch e {
+        case .clusterForwardJump, .peerReplayCounterDelta: "jump explained by RFC 6311 §5.2"
+        case .unverifiedNeedsKeys: "jump possibly a sync or takeover (needs keys)"
+        case .unexplained: "jump not explained (anomaly)"
+        }
+    }
+
     /// A point of an ESP/AH sequence plot.
     package static func espPoint(_ what: ESPPoint, sequence: UInt64, frame: Int?) -> String {
         let name: String

@@ -1,6 +1,8 @@
 import Foundation
+import IKEv2Capture
 import IKEv2HA
 import IKEv2Report
+import IKEv2Synth
 import Testing
 
 /// `ikev2 failover --format html -o` on every bundled sample, loaded by headless Chromium: the DOM
@@ -78,6 +80,38 @@ struct FailoverHTMLBrowserTests {
         let load = try Self.load(page, screenshot: nil)
         #expect(load.pageRequests.contains("http://198.51.100.7/x.png"))
         #expect(load.pageRequests.contains("https://fonts.example/x.css"))
+    }
+
+    /// The inline script in a browser: a link into a collapsed group opens it; clicking a numeric
+    /// column twice sorts it descending, as numbers (60 before 9).
+    @Test func sortingAndOpeningLinkedGroups() throws {
+        let dir = try SynthSupport.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pcap = dir.appendingPathComponent("mixed.pcap").path
+        _ = try MixedCapture.write(to: pcap, messages: 600, seed: 5)
+        let p = FailoverPipeline(keys: nil)
+        try p.run(reader: CaptureReader(path: pcap))
+        let report = p.finish()
+        try #require(report.sas.count == 60)
+        var out = OutputBuffer()
+        FailoverHTMLRenderer().render(report, info: FailoverRunInfo(keysGiven: false, counts: p.counts), into: &out)
+        // After the page's own script: two clicks on the "#" column.
+        let click = "<script>var h=document.querySelector('#sas th');h.click();h.click();</script></body>"
+        let page = out.string.replacingOccurrences(of: "</body>", with: click)
+        let file = dir.appendingPathComponent("mixed.html")
+        try Data(page.utf8).write(to: file)
+        var url = try #require(URLComponents(url: file, resolvingAgainstBaseURL: false))
+        url.fragment = "sa5"
+        let load = try Self.load(try #require(url.url), screenshot: nil)
+        #expect(load.pageRequests.isEmpty && !load.console.contains("Uncaught"), "\(load.console)")
+        let body = try #require(load.dom.components(separatedBy: "<tbody>").dropFirst().first)
+        let firstCells = body.components(separatedBy: "<tr><td>").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(firstCells.prefix(3) == ["60", "59", "58"])
+        #expect(firstCells.count == 60)
+        #expect(load.dom.contains("data-dir=\"d\""))
+        // The group holding sa5 is open; the page had it closed.
+        #expect(!page.contains("<details class=\"quiet\" id=\"q1\" open"))
+        #expect(load.dom.contains("<details class=\"quiet\" id=\"q1\" open=\"\">"))
     }
 
     @Test(arguments: try FailoverHTMLTests.sampleNames())
