@@ -24,12 +24,13 @@ public struct FailoverHTMLRenderer: Sendable {
     public var maxLadderRows: Int
     /// A run of at least this many plain request/response rows (no anomaly, no note) collapses
     /// into one row, keeping its first four rows (typically the SA's setup) and its last two.
+    /// At least 8.
     public var collapseThreshold: Int
 
     public init(title: String = "ikev2 failover", maxLadderRows: Int = 20_000, collapseThreshold: Int = 10) {
         self.title = title
         self.maxLadderRows = max(0, maxLadderRows)
-        self.collapseThreshold = max(5, collapseThreshold)
+        self.collapseThreshold = max(8, collapseThreshold)
     }
 
     /// Whether an SA has something to show beyond its header: a failover event, a sync or reset,
@@ -387,7 +388,7 @@ public struct FailoverHTMLRenderer: Sendable {
             guard plain[i] else { out.append(rows[i]); i += 1; continue }
             var j = i
             while j < rows.count && plain[j] { j += 1 }
-            if j - i >= collapseThreshold {
+            if j - i >= max(8, collapseThreshold) {
                 out.append(contentsOf: rows[i..<(i + 4)])
                 let middle = rows[(i + 4)..<(j - 2)]
                 var requests = 0

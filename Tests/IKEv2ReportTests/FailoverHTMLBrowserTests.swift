@@ -114,6 +114,30 @@ struct FailoverHTMLBrowserTests {
         #expect(load.dom.contains("<details class=\"quiet\" id=\"q1\" open=\"\">"))
     }
 
+    /// `@page` asks for A4 landscape: Chromium's PDF has pages of 842 x 595 points.
+    @Test func printsOnA4Landscape() throws {
+        let exe = try #require(Self.chromium)
+        let dir = try SynthSupport.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = dir.appendingPathComponent("report.html")
+        let cli = try CLITests.run(["failover", CLITests.sample, "--keys", CLITests.keys, "-o", html.path])
+        try #require(cli.status == 0, "\(cli.err)")
+        let pdf = dir.appendingPathComponent("report.pdf")
+        let timeout = Fixtures.tool("timeout")
+        let args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                    "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
+                    "--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", html.absoluteString]
+        let r = try WiresharkPluginTests.run(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
+        try #require(r.status == 0, "chromium --print-to-pdf failed: \(r.err.suffix(1000))")
+        let text = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
+        let boxes = text.components(separatedBy: "/MediaBox [").dropFirst().map { $0.prefix { $0 != "]" } }
+        #expect(!boxes.isEmpty)
+        for b in boxes {
+            let v = b.split(separator: " ").compactMap { Double($0) }
+            #expect(v.count == 4 && abs(v[2] - 841.9) < 1 && abs(v[3] - 595.0) < 1, "page box \(b)")
+        }
+    }
+
     @Test(arguments: try FailoverHTMLTests.sampleNames())
     func sampleReportInChromium(_ name: String) throws {
         let dir = try SynthSupport.tempDir()

@@ -279,3 +279,23 @@ import Testing
         #expect(r3.status == 2 && r3.err.split(separator: "\n").count == 1)
     }
 }
+
+extension FailoverHTMLTests {
+    /// Every run length around the threshold, with any threshold a caller sets (even below the
+    /// floor of 8): rows are kept or collapsed, never lost, and nothing traps.
+    @Test func collapseKeepsEveryRunLengthWhole() throws {
+        for exchanges in 1...8 {
+            let report = try Self.withQuietStretch(exchanges: exchanges)
+            for threshold in [0, 3, 8, 9, 12] {
+                var r = FailoverHTMLRenderer()
+                r.collapseThreshold = threshold
+                let page = Self.html(report, r)
+                let rows = 2 * exchanges
+                let last = 100 + exchanges - 1
+                #expect(page.contains("INFORMATIONAL #\(last) · response"), "\(exchanges)/\(threshold)")
+                let collapsed = page.contains("(\(rows - 6) messages,")
+                #expect(collapsed == (rows >= max(8, threshold)), "\(exchanges) exchanges, threshold \(threshold)")
+            }
+        }
+    }
+}
