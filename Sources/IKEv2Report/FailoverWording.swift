@@ -278,3 +278,199 @@ public enum FailoverWording {
         return parts.joined(separator: " ")
     }
 }
+
+// MARK: overview wording (the HTML report)
+
+/// How the failover events of an SA ended, worst first: the overview's "verdict kind".
+package enum FailoverOutcome: String, Hashable, Sendable, CaseIterable {
+    /// A sync or reset was tried and did not succeed.
+    case recoveryFailed = "recovery-failed"
+    /// A failover event with no sync or reset after it (content visible).
+    case noRecovery = "no-recovery"
+    /// A failover event whose recovery is not visible without keys.
+    case recoveryHidden = "recovery-hidden"
+    case recoveredByReset = "recovered-reset"
+    case recoveredBySync = "recovered-sync"
+    /// No failover event.
+    case noTakeover = "no-takeover"
+}
+
+extension FailoverWording {
+    /// The outcome of an SA: the worst of its failover events, judged as `verdict` judges each.
+    package static func outcome(_ sa: FailoverSAReport) -> FailoverOutcome {
+        var worst = FailoverOutcome.noTakeover
+        let order = FailoverOutcome.allCases
+        for ev in sa.events {
+            let syncs = ev.syncs.compactMap { sa.syncs.indices.contains($0) ? sa.syncs[$0] : nil }
+            let resets = ev.resets.compactMap { sa.resets.indices.contains($0) ? sa.resets[$0] : nil }
+            let o: FailoverOutcome
+            if syncs.contains(where: { $0.valid && $0.response != nil }) {
+                o = .recoveredBySync
+            } else if resets.contains(where: \.valid) {
+                o = .recoveredByReset
+            } else if !syncs.isEmpty || !resets.isEmpty {
+                o = .recoveryFailed
+            } else if sa.contentHidden {
+                o = .recoveryHidden
+            } else {
+                o = .noRecovery
+            }
+            if (order.firstIndex(of: o) ?? 0) < (order.firstIndex(of: worst) ?? 0) { worst = o }
+        }
+        return worst
+    }
+
+    /// The words of an outcome, for the overview table.
+    package static func outcome(_ o: FailoverOutcome) -> String {
+        switch o {
+        case .recoveryFailed: "takeover, sync/reset failed"
+        case .noRecovery: "takeover, no sync or reset"
+        case .recoveryHidden: "takeover, recovery not visible (needs keys)"
+        case .recoveredByReset: "recovered by Message ID reset"
+        case .recoveredBySync: "recovered by RFC 6311 sync"
+        case .noTakeover: "no takeover"
+        }
+    }
+
+    /// The negotiated HA capabilities of an SA, or why they are unknown.
+    package static func capabilities(_ sa: FailoverSAReport) -> String {
+        guard let caps = sa.capabilities else {
+            return "unknown (\(sa.capabilitiesUnknown.map(capabilitiesUnknown) ?? "not seen"))"
+        }
+        let names = HACapability.allCases.filter { caps.contains($0) }.map(\.reportName)
+        return (names.isEmpty ? "none negotiated" : names.joined(separator: ", "))
+            + (sa.capabilitiesInherited ? " (inherited from the rekeyed IKE SA)" : "")
+    }
+
+    /// A short name of a timeline entry kind (the JSON vocabulary in words).
+    package static func entryKind(_ k: FailoverTimelineEntry.Kind) -> String {
+        switch k {
+        case .request: "request"
+        case .response: "response"
+        case .retransmittedRequest: "retransmitted request"
+        case .retransmittedResponse: "retransmitted response"
+        case .unverifiedRetransmission: "retransmission or reuse (unverified)"
+        case .gap: "gap"
+        case .syncRequest: "RFC 6311 sync request"
+        case .syncResponse: "RFC 6311 sync response"
+        case .resetRequest: "Message ID reset request"
+        case .resetResponse: "Message ID reset response"
+        case .messageIDZero: "Message ID 0, content hidden"
+        case .windowUnknown: "request beyond the default window"
+        case .rebase: "counters moved"
+        case .takeover: "takeover"
+        case .identityChange: "later failover event"
+        case .espJump: "ESP/AH sequence jump"
+        case .espRegression: "ESP/AH sequence regression"
+        case .espDuplicate: "ESP/AH duplicate"
+        case .history: "from before the capture"
+        case .rekey: "IKE SA rekeyed"
+        case .unansweredUnverified: "unanswered, possibly abandoned by a hidden sync"
+        }
+    }
+
+    /// A collapsed run of plain request/response rows: "… 412 INFORMATIONAL exchanges (frames 9-931) …".
+    /// `exchange` is the exchange type when all of them share it.
+    package static func quietStretch(exchanges: Int, messages: Int, exchange: ExchangeType?, firstFrame: Int, lastFrame: Int) -> String {
+        let what = exchange.map { "\(exchangeName($0)) exchange\(exchanges == 1 ? "" : "s")" }
+            ?? "request/response exchange\(exchanges == 1 ? "" : "s")"
+        return "… \(exchanges) \(what) (\(messages) messages, frames \(firstFrame)-\(lastFrame), no anomaly) …"
+    }
+
+    /// A failover event marker: "takeover at frame 29 by the responder side".
+    package static func eventTitle(index: Int, of count: Int, frame: Int, side: IKESide) -> String {
+        (index == 0 ? "takeover" : "failover event \(index + 1) of \(count)") + " at frame \(frame), \(side.rawValue) side"
+    }
+
+    /// Timeline entries over the per-SA bound.
+    package static func timelineDropped(_ n: Int) -> String {
+        "… \(n) more timeline entries not kept (--max-timeline) …"
+    }
+
+    /// Anomalies over the per-SA bound.
+    package static func anomaliesDropped(_ n: Int) -> String {
+        "… \(n) more anomalies not kept (per-SA bound) …"
+    }
+
+    /// An SA with findings whose ladder is left out to keep the report small.
+    package static func ladderOmitted(limit: Int) -> String {
+        "ladder diagram not drawn: the report draws the first \(limit) IKE SAs with findings; the timeline of this SA is in the JSON report"
+    }
+
+    /// SAs without findings, grouped by their verdict.
+    package static func quietGroup(_ n: Int) -> String {
+        "\(n) IKE SA\(n == 1 ? "" : "s") without findings (no failover event, no sync or reset, no ESP/AH jump, no anomaly other than keys-missing)"
+    }
+
+    /// The run had no key file.
+    package static let keysNotGiven =
+        "No key file given: capabilities, sync/reset contents and Child SA SPIs need --keys; header-level checks ran."
+
+    /// One ESP/AH SPI in a line: "ESP SPI 0x1111 initiator-to-responder (sa-payload): 11 packets; before the takeover 1..5; ...".
+    package static func espLine(_ e: FailoverESPSummary) -> String {
+        var s = "\(e.ipProtocol == 51 ? "AH" : "ESP") SPI 0x\(hexText(UInt64(e.spi), width: 8)) "
+            + "\(e.direction?.rawValue ?? "direction unknown") (\(e.association.rawValue)): \(e.packets) packets"
+        if let f = e.firstSequenceBefore, let l = e.lastSequenceBefore { s += "; before the takeover \(f)..\(l)" }
+        if let f = e.firstSequenceAfter, let l = e.lastSequenceAfter { s += "; after the takeover \(f)..\(l)" }
+        if e.regressions > 0 { s += "; \(e.regressions) below the window" }
+        if e.duplicates > 0 { s += "; \(e.duplicates) duplicates" }
+        if e.reordered > 0 { s += "; \(e.reordered) reordered" }
+        if e.extendedSequenceNumbers == true { s += "; ESN" }
+        return s
+    }
+
+    /// The legend of a jump colour in the ESP/AH plots: how the jump is explained, in short.
+    package static func jumpLegend(_ e: FailoverESPJumpExplanation) -> String {
+        switch e {
+        case .clusterForwardJump, .peerReplayCounterDelta: "jump explained by RFC 6311 §5.2"
+        case .unverifiedNeedsKeys: "jump possibly a sync or takeover (needs keys)"
+        case .unexplained: "jump not explained (anomaly)"
+        }
+    }
+
+    /// A point of an ESP/AH sequence plot.
+    package static func espPoint(_ what: ESPPoint, sequence: UInt64, frame: Int?) -> String {
+        let name: String
+        switch what {
+        case .firstBefore: name = "first sequence number"
+        case .lastBefore: name = "last sequence number before the takeover"
+        case .firstAfter: name = "first sequence number after the takeover"
+        case .lastAfter: name = "last sequence number seen (its frame is not kept)"
+        }
+        return "\(name): \(sequence)" + (frame.map { ", frame \($0)" } ?? "")
+    }
+
+    package enum ESPPoint: Sendable { case firstBefore, lastBefore, firstAfter, lastAfter }
+
+    /// The summary of a run as (label, value) rows, the same numbers as the JSON `summary`.
+    package static func summaryRows(_ report: FailoverReport, info: FailoverRunInfo) -> [(String, String)] {
+        let s = report.summary
+        var rows: [(String, String)] = [
+            ("IKE SAs reported", "\(report.sas.count)"),
+            ("IKE SAs seen", "\(s.sasSeen)"),
+            ("IKE messages", "\(s.ikeMessages)"),
+            ("ESP/AH packets", "\(s.espPackets)"),
+            ("ESP/AH packets not tied to an IKE SA", "\(s.unassociatedESPPackets)"),
+            ("anomalies", "\(s.totalAnomalies)"),
+        ]
+        for (k, n) in s.anomaliesByKind.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            rows.append(("  \(k.rawValue)", "\(n)"))
+        }
+        rows.append(("malformed messages", "\(info.counts.malformed)"))
+        rows.append(("IKEv1 messages (ignored)", "\(info.counts.ikev1)"))
+        rows.append(("key file given", info.keysGiven ? "yes" : "no"))
+        return rows
+    }
+
+    /// The bounds of a run as (label, value) rows, the same numbers as the JSON `limits`.
+    package static func limitRows(_ s: FailoverSummary) -> [(String, String)] {
+        [
+            ("most IKE SAs tracked at once (--max-sas)", "\(s.maxSAs)"),
+            ("IKE SAs evicted at that bound", "\(s.evictedSAs)"),
+            ("timeline entries kept per SA (--max-timeline)", "\(s.maxTimelineEntriesPerSA)"),
+            ("timeline entries not kept", "\(s.timelineEntriesDropped)"),
+            ("anomalies kept per SA", "\(s.maxAnomaliesPerSA)"),
+            ("anomalies not kept", "\(s.anomaliesDropped)"),
+        ]
+    }
+}

@@ -10,7 +10,7 @@ import IKEv2Report
 /// (RFC 7296 §2.1-§2.3 Message IDs, RFC 6311 sync, the reset extension, ESP sequence numbers).
 struct Failover: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json, jsonl
+        case text, json, jsonl, html
     }
 
     static let configuration = CommandConfiguration(
@@ -24,13 +24,17 @@ struct Failover: ParsableCommand {
               ikev2 failover big.pcap --max-sas 20000 --filter 'host 203.0.113.1'
               ikev2 failover member1.pcap member2.pcap peer.pcapng --keys failover.keys
               ikev2 failover -i eth0 --filter 'udp port 500 or udp port 4500' -w drill.pcap   (Ctrl-C: report)
+              ikev2 failover failover.pcap --keys failover.keys --format html -o report.html
             """
     )
 
     @OptionGroup var input: CaptureArguments
 
-    @Option(name: .long, help: "Output format: text (default on a terminal), json (one document, default when piped) or jsonl (one line per IKE SA as soon as it ends, then a summary line; memory set by the live SAs).")
+    @Option(name: .long, help: "Output format: text (default on a terminal), json (one document, default when piped), jsonl (one line per IKE SA as soon as it ends, then a summary line; memory set by the live SAs) or html (a self-contained page; default for -o *.html).")
     var format: Format?
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the report to FILE (atomically: a temporary file renamed) instead of standard output.", valueName: "FILE"))
+    var output: String?
 
     @Flag(name: .long, help: "Print each finding (anomaly, sync/reset, takeover evidence) as soon as it is known: a JSON line, or a text line on a terminal; then the usual report.")
     var follow = false
@@ -87,8 +91,9 @@ struct Failover: ParsableCommand {
         options.analyzer.idleTimeoutNanos = Int64(idleTimeout) * 1_000_000_000
         let keys = try input.keyTable()
         let pipeline = FailoverPipeline(options: options, keys: keys)
-        let chosen = format ?? (isatty(1) != 0 ? .text : .json)
-        if chosen == .jsonl {
+        let chosen = format ?? (output?.hasSuffix(".html") == true ? .html : output == nil && isatty(1) != 0 ? .text : .json)
+        // jsonl streams finished SAs to standard output; into a file it is written at the end.
+        if chosen == .jsonl && output == nil {
             pipeline.analyzer.onRetire = { sa in
                 var line = OutputBuffer(capacity: 4096)
                 FailoverJSONRenderer().renderLine(sa, into: &line)
@@ -121,8 +126,11 @@ struct Failover: ParsableCommand {
         case .jsonl:
             for sa in report.sas { FailoverJSONRenderer().renderLine(sa, into: &out) }
             FailoverJSONRenderer().renderSummaryLine(report, info: info, into: &out)
+        case .html:
+            let title = input.interface ?? input.captures.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
+            FailoverHTMLRenderer(title: title).render(report, info: info, into: &out)
         }
-        out.flush(to: 1)
+        if let output { try ReportFile.write(out.bytes, to: output) } else { out.flush(to: 1) }
         if let failure { throw failure }
     }
 }

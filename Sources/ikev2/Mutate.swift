@@ -141,8 +141,8 @@ struct Mutate: ParsableCommand {
                 index += "\(i + 1)\t\(v.family.rawValue)\t\(v.expectation.rawValue)\t\(v.bytes.count)\t\(v.name)\t\(v.intent)\n"
             }
             try w.commit()
-        } catch let e as CaptureError {
-            throw CLIError.capture("\(output): \(e)")
+        } catch {
+            throw CLIError.capture("\(output): \(error)")
         }
         guard FileManager.default.createFile(atPath: output + ".tsv", contents: Data(index.utf8)) else {
             throw CLIError.capture("cannot write \(output).tsv")
