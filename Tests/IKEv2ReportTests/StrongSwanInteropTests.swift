@@ -94,7 +94,7 @@ import Glibc
         #expect(early == [Int(inFlight)], "\(takeover.output)")
         #expect(sync["rfc_maxima_obeyed"] as? Bool == !violated, "\(takeover.output)")
         let problems = sync["problems"] as? [String] ?? []
-        #expect(problems.contains { $0.contains("is not above Message ID \(inFlight) of the peer's request in flight") } == violated,
+        #expect(problems.contains { $0.contains("P2 = ") && $0.contains("next request ID seen \(inFlight + 1)") } == violated,
                 "\(problems)")
         let liveness = try #require(json["liveness"] as? [String: Any])
         #expect(liveness["answered"] as? Bool == true)

@@ -174,7 +174,7 @@ import Glibc
         let outcome = try #require(try box.lock.withLock { box.outcome }?.get())
         #expect(outcome.answer == .answered)
         #expect(!outcome.nonceEchoed)
-        #expect(outcome.problems.contains { $0.contains("nonce 0x00000008 is not the request's 0x00000007") }, "\(outcome.problems)")
+        #expect(outcome.problems.contains { $0.contains("response nonce 0x00000008 does not echo the request nonce 0x00000007") }, "\(outcome.problems)")
         #expect(outcome.liveness.transmissions == 0)
         #expect(!outcome.succeeded)
     }

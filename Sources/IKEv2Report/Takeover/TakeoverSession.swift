@@ -1,6 +1,6 @@
 // `ikev2 takeover`: act as the newly active member of an HA cluster against a live peer. Sends a
 // protected RFC 6311 IKEV2_MESSAGE_ID_SYNC request (or the private Message-ID reset,
-// `ha-reset.md`), checks the answer, probes liveness at the agreed Message ID, then optionally
+// `docs/reset-extension.md`), checks the answer, probes liveness at the agreed Message ID, then optionally
 // serves the peer's requests as a live gateway would.
 
 import IKEv2
@@ -18,7 +18,7 @@ public struct TakeoverOptions: Sendable {
     public enum Procedure: String, Sendable {
         /// RFC 6311 §5.1 IKEV2_MESSAGE_ID_SYNC.
         case sync
-        /// The private IKEV2_MESSAGE_ID_RESET (`ha-reset.md`).
+        /// The private IKEV2_MESSAGE_ID_RESET (`docs/reset-extension.md`).
         case reset
     }
 
@@ -268,25 +268,13 @@ public final class TakeoverSession {
         outcome.answer = .answered
         outcome.response = response
         outcome.nonceEchoed = response.nonce == outcome.request.nonce
-        if !outcome.nonceEchoed {
-            outcome.problems.append("nonce \(hex32(response.nonce)) is not the request's \(hex32(outcome.request.nonce)) (RFC 6311 §5.1)")
-        }
-        let req = outcome.request
-        var obeyed = true
-        if response.expectedRecv < req.expectedSend {
-            obeyed = false
-            outcome.problems.append("M2 \(response.expectedRecv) is below M1 \(req.expectedSend) (RFC 6311 §5.1: M2 = max(M1, ...))")
-        }
-        if response.expectedSend < req.expectedRecv {
-            obeyed = false
-            outcome.problems.append("P2 \(response.expectedSend) is below P1 \(req.expectedRecv) (RFC 6311 §5.1: P2 = max(P1, ...))")
-        }
-        // §5.1: P2 = max(P1, highest Message ID the peer used + 1): a request of the peer seen in
-        // flight (sent to the dead member) must be below P2.
-        if let inFlight = outcome.earlyRequests.map(\.messageID).max(), response.expectedSend <= inFlight {
-            obeyed = false
-            outcome.problems.append("P2 \(response.expectedSend) is not above Message ID \(inFlight) of the peer's request in flight (RFC 6311 §5.1: P2 = max(P1, highest sent + 1))")
-        }
+        // The rules are HARules' (RFC 6311 §5.1): a peer request seen in flight (sent to the dead
+        // member) counts as used, so P2 must be above it.
+        let inFlight = outcome.earlyRequests.map(\.messageID).max().map { UInt64($0) + 1 }
+        let findings = HARules.checkResponse(.sync, request: outcome.request, response: response,
+                                             requesterNext: nil, peerNext: inFlight)
+        outcome.problems += findings.map(FailoverWording.finding)
+        let obeyed = !findings.contains { if case .responseBelowMaximum = $0 { true } else { false } }
         outcome.rfcMaximaObeyed = obeyed
         if case .accepted(let c) = requester.handleResponse(response) {
             outcome.counters = c
@@ -310,14 +298,12 @@ public final class TakeoverSession {
         outcome.answer = .answered
         outcome.response = response
         outcome.nonceEchoed = response.nonce == request.nonce
-        if !outcome.nonceEchoed {
-            outcome.problems.append("nonce \(hex32(response.nonce)) is not the request's \(hex32(request.nonce))")
-        }
-        if response.expectedSend == request.expectedRecv, response.expectedRecv == request.expectedSend {
-            outcome.counters = MessageIDCounters(nextSend: request.expectedSend, nextExpected: request.expectedRecv)
+        let findings = HARules.checkResponse(.reset, request: request, response: response, requesterNext: nil, peerNext: nil)
+        outcome.problems += findings.map(FailoverWording.finding)
+        if !findings.contains(where: { if case .resetValuesNotSwapped = $0 { true } else { false } }) {
+            let agreed = HARules.agreedNextRequestIDs(.reset, request: request, response: response)
+            outcome.counters = MessageIDCounters(nextSend: agreed.requester, nextExpected: agreed.peer)
             countersAgreed = outcome.nonceEchoed
-        } else {
-            outcome.problems.append("the reset response does not carry the request's values swapped (ha-reset.md)")
         }
     }
 
@@ -483,7 +469,4 @@ public final class TakeoverSession {
     }
 }
 
-func hex32(_ v: UInt32) -> String {
-    let s = String(v, radix: 16)
-    return "0x" + String(repeating: "0", count: max(0, 8 - s.count)) + s
-}
+func hex32(_ v: UInt32) -> String { "0x" + hexText(UInt64(v), width: 8) }
