@@ -185,8 +185,8 @@ public struct FailoverJSONRenderer: Sendable {
     }
 
     func renderExchange(_ x: FailoverCounterExchange, sync: Bool, into out: inout OutputBuffer) {
-        let sendKey = sync ? "expected_send_req_message_id" : "new_send_req_message_id"
-        let recvKey = sync ? "expected_recv_req_message_id" : "new_recv_req_message_id"
+        let keys = MessageIDSyncData.fieldKeys(reset: !sync)
+        let (sendKey, recvKey) = (keys.send.description, keys.recv.description)
         func values(_ v: FailoverCounterValues?, into out: inout OutputBuffer) {
             guard let v else { out.append("null"); return }
             out.append("{"); out.key(sendKey); out.decimal(v.send)

@@ -9,7 +9,7 @@ import IKEv2
 /// Calls nest as: fields (`number`, `string`, `hex`, `address`, `name`) and lists
 /// (`beginList` ... `endList`) inside the current object; a list holds either objects
 /// (`beginObject` ... `endObject`) or numbers (`listNumber`).
-protocol DetailSink {
+protocol DetailSink: NotifyFieldSink {
     mutating func number(_ key: StaticString, _ value: UInt64)
     mutating func string(_ key: StaticString, _ value: String)
     /// Lowercase hex of the octets.
@@ -139,59 +139,19 @@ enum PayloadDetails {
     }
 }
 
-/// The fields of typed notify data (RFC 7296 §3.10.1, RFC 6311 §6, RFC 5685 §9, RFC 7427 §4,
-/// the reset extension), in wire order, with the keys of `NotifyData.fields`.
+/// The fields of typed notify data: the codec's one description (`NotifyData.emitFields`),
+/// written into any detail sink in place.
 enum NotifyDetails {
     static func emit<S: DetailSink>(_ data: NotifyData, into s: inout S) {
-        switch data {
-        case .messageIDSyncSupported, .replayCounterSyncSupported, .messageIDResetSupported,
-             .initialContact, .useTransportMode, .redirectSupported, .fragmentationSupported:
-            break
-        case .messageIDSync(let d):
-            s.number("nonce", UInt64(d.nonce))
-            s.number("expected_send_req_message_id", UInt64(d.expectedSend))
-            s.number("expected_recv_req_message_id", UInt64(d.expectedRecv))
-        case .messageIDReset(let d):
-            s.number("nonce", UInt64(d.nonce))
-            s.number("new_send_req_message_id", UInt64(d.expectedSend))
-            s.number("new_recv_req_message_id", UInt64(d.expectedRecv))
-        case .replayCounterSync(let d):
-            s.number("delta", d.delta)
-        case .unsupportedCriticalPayload(let t):
-            s.number("payload_type", UInt64(t.rawValue))
-        case .invalidMessageID(let m):
-            s.number("message_id", UInt64(m))
-        case .invalidSPI(let spi):
-            s.hex("spi", bytes: spi)
-        case .invalidKEPayload(let g):
-            s.number("group", UInt64(g))
-        case .setWindowSize(let n):
-            s.number("window_size", UInt64(n))
-        case .natDetectionSourceIP(let h), .natDetectionDestinationIP(let h):
-            s.hex("hash", bytes: h)
-        case .cookie(let c):
-            s.hex("cookie", bytes: c)
-        case .rekeySA(let p, let spi):
-            s.number("protocol_id", UInt64(p.rawValue))
-            s.hex("spi", bytes: spi)
-        case .redirect(let gw, let nonce):
-            gateway(gw, into: &s)
-            if !nonce.isEmpty { s.hex("nonce", bytes: nonce) }
-        case .redirectedFrom(let gw):
-            gateway(gw, into: &s)
-        case .signatureHashAlgorithms(let ids):
-            s.beginList("hash_algorithms")
-            for id in ids { s.listNumber(UInt64(id)) }
-            s.endList()
-        case .raw(let spi, let data):
-            if !spi.isEmpty { s.hex("spi", bytes: spi) }
-            s.hex("data", bytes: data)
-        }
+        data.emitFields(into: &s)
     }
+}
 
-    private static func gateway<S: DetailSink>(_ gw: GatewayIdentity, into s: inout S) {
-        s.number("gateway_identity_type", UInt64(gw.typeCode))
-        s.string("gateway_identity", gw.text)
+extension DetailSink {
+    mutating func numberList(_ key: StaticString, _ values: [UInt64]) {
+        beginList(key)
+        for v in values { listNumber(v) }
+        endList()
     }
 }
 

@@ -171,65 +171,93 @@ public struct NotifyField: Hashable, Sendable {
     }
 }
 
+/// Receives the fields of typed notify data, in wire order: the one description of each notify's
+/// fields (`NotifyData.emitFields(into:)`), rendered as owned `fields`, as streaming JSON, as text.
+public protocol NotifyFieldSink {
+    mutating func number(_ key: StaticString, _ value: UInt64)
+    mutating func hex(_ key: StaticString, bytes value: [UInt8])
+    mutating func string(_ key: StaticString, _ value: String)
+    mutating func numberList(_ key: StaticString, _ values: [UInt64])
+}
+
+extension MessageIDSyncData {
+    /// The keys of the 12-octet data: RFC 6311 §6.3 names for a sync, the reset extension's names
+    /// (docs/reset-extension.md §3) for a reset.
+    public static func fieldKeys(reset: Bool) -> (nonce: StaticString, send: StaticString, recv: StaticString) {
+        reset ? ("nonce", "new_send_req_message_id", "new_recv_req_message_id")
+            : ("nonce", "expected_send_req_message_id", "expected_recv_req_message_id")
+    }
+}
+
 extension NotifyData {
-    /// The data's fields, in wire order, for generic renderers (JSON objects, text lines).
-    /// Kinds without data return `[]`.
-    public var fields: [NotifyField] {
+    /// Writes the data's fields, in wire order, into `sink`. Kinds without data write nothing.
+    public func emitFields<S: NotifyFieldSink>(into s: inout S) {
         switch self {
         case .messageIDSyncSupported, .replayCounterSyncSupported, .messageIDResetSupported,
              .initialContact, .useTransportMode, .redirectSupported, .fragmentationSupported:
-            return []
-        case .messageIDSync(let d):
-            return [NotifyField("nonce", .number(UInt64(d.nonce))),
-                    NotifyField("expected_send_req_message_id", .number(UInt64(d.expectedSend))),
-                    NotifyField("expected_recv_req_message_id", .number(UInt64(d.expectedRecv)))]
-        case .messageIDReset(let d):
-            return [NotifyField("nonce", .number(UInt64(d.nonce))),
-                    NotifyField("new_send_req_message_id", .number(UInt64(d.expectedSend))),
-                    NotifyField("new_recv_req_message_id", .number(UInt64(d.expectedRecv)))]
+            break
+        case .messageIDSync(let d), .messageIDReset(let d):
+            let k = MessageIDSyncData.fieldKeys(reset: { if case .messageIDReset = self { true } else { false } }())
+            s.number(k.nonce, UInt64(d.nonce))
+            s.number(k.send, UInt64(d.expectedSend))
+            s.number(k.recv, UInt64(d.expectedRecv))
         case .replayCounterSync(let d):
-            return [NotifyField("delta", .number(d.delta))]
+            s.number("delta", d.delta)
         case .unsupportedCriticalPayload(let t):
-            return [NotifyField("payload_type", .number(UInt64(t.rawValue)))]
+            s.number("payload_type", UInt64(t.rawValue))
         case .invalidMessageID(let m):
-            return [NotifyField("message_id", .number(UInt64(m)))]
+            s.number("message_id", UInt64(m))
         case .invalidSPI(let spi):
-            return [NotifyField("spi", .hex(spi))]
+            s.hex("spi", bytes: spi)
         case .invalidKEPayload(let g):
-            return [NotifyField("group", .number(UInt64(g)))]
+            s.number("group", UInt64(g))
         case .setWindowSize(let n):
-            return [NotifyField("window_size", .number(UInt64(n)))]
+            s.number("window_size", UInt64(n))
         case .natDetectionSourceIP(let h), .natDetectionDestinationIP(let h):
-            return [NotifyField("hash", .hex(h))]
+            s.hex("hash", bytes: h)
         case .cookie(let c):
-            return [NotifyField("cookie", .hex(c))]
+            s.hex("cookie", bytes: c)
         case .rekeySA(let p, let spi):
-            return [NotifyField("protocol_id", .number(UInt64(p.rawValue))), NotifyField("spi", .hex(spi))]
+            s.number("protocol_id", UInt64(p.rawValue))
+            s.hex("spi", bytes: spi)
         case .redirect(let gw, let nonce):
-            var out = Self.gatewayFields(gw)
-            if !nonce.isEmpty { out.append(NotifyField("nonce", .hex(nonce))) }
-            return out
+            s.number("gateway_identity_type", UInt64(gw.typeCode))
+            s.string("gateway_identity", gw.text)
+            if !nonce.isEmpty { s.hex("nonce", bytes: nonce) }
         case .redirectedFrom(let gw):
-            return Self.gatewayFields(gw)
+            s.number("gateway_identity_type", UInt64(gw.typeCode))
+            s.string("gateway_identity", gw.text)
         case .signatureHashAlgorithms(let ids):
-            return [NotifyField("hash_algorithms", .list(ids.map { .number(UInt64($0)) }))]
+            s.numberList("hash_algorithms", ids.map { UInt64($0) })
         case .raw(let spi, let data):
-            var out: [NotifyField] = []
-            if !spi.isEmpty { out.append(NotifyField("spi", .hex(spi))) }
-            out.append(NotifyField("data", .hex(data)))
-            return out
+            if !spi.isEmpty { s.hex("spi", bytes: spi) }
+            s.hex("data", bytes: data)
         }
     }
 
-    private static func gatewayFields(_ gw: GatewayIdentity) -> [NotifyField] {
-        [NotifyField("gateway_identity_type", .number(UInt64(gw.typeCode))),
-         NotifyField("gateway_identity", .string(gw.text))]
+    /// The data's fields, in wire order, for generic renderers (JSON objects, text lines).
+    /// Kinds without data return `[]`.
+    public var fields: [NotifyField] {
+        var sink = FieldCollector()
+        emitFields(into: &sink)
+        return sink.fields
     }
 
     /// `true` for `.raw` (no typed decoding applies).
     public var isRaw: Bool {
         if case .raw = self { return true }
         return false
+    }
+}
+
+/// Collects fields as owned values (`NotifyData.fields`).
+struct FieldCollector: NotifyFieldSink {
+    var fields: [NotifyField] = []
+    mutating func number(_ key: StaticString, _ value: UInt64) { fields.append(NotifyField(key.description, .number(value))) }
+    mutating func hex(_ key: StaticString, bytes value: [UInt8]) { fields.append(NotifyField(key.description, .hex(value))) }
+    mutating func string(_ key: StaticString, _ value: String) { fields.append(NotifyField(key.description, .string(value))) }
+    mutating func numberList(_ key: StaticString, _ values: [UInt64]) {
+        fields.append(NotifyField(key.description, .list(values.map { .number($0) })))
     }
 }
 

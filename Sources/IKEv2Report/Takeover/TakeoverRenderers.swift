@@ -6,8 +6,10 @@ import IKEv2HA
 public enum TakeoverRenderer {
     /// One JSON object (no trailing newline).
     public static func json(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
+        // The keys of RFC 6311 §6.3 (the JSON contract asks for them for a reset too).
+        let k = MessageIDSyncData.fieldKeys(reset: false)
         func data(_ d: MessageIDSyncData) -> String {
-            "{\"nonce\":\"\(hex32(d.nonce))\",\"expected_send_req_message_id\":\(d.expectedSend),\"expected_recv_req_message_id\":\(d.expectedRecv)}"
+            "{\"\(k.nonce)\":\"\(hex32(d.nonce))\",\"\(k.send)\":\(d.expectedSend),\"\(k.recv)\":\(d.expectedRecv)}"
         }
         var s = "{\"sa\":\"\(options.keys.saName)\",\"role\":\"\(options.role.rawValue)\""
         s += ",\"local\":\"\(options.local)\",\"peer\":\"\(options.peer)\""
