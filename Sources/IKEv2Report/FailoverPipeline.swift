@@ -224,31 +224,13 @@ public final class FailoverPipeline {
         return .visible(c)
     }
 
-    /// A 64-bit FNV-1a digest of an ESP/AH packet: duplicate (same bytes) or reused counter.
+    /// A 64-bit digest of an ESP/AH packet (never 0, which means unknown): duplicate (same
+    /// bytes) or reused counter.
     static func shortDigest(_ bytes: RawSpan) -> UInt64 {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        for i in 0..<bytes.byteCount {
-            a = (a ^ UInt64(bytes.unsafeLoad(fromByteOffset: i, as: UInt8.self))) &* 0x0000_0100_0000_01b3
-        }
+        let a = ByteDigest(bytes).a
         return a == 0 ? 1 : a
     }
 
-    /// A 128-bit digest (two FNV-1a 64 lanes) of the message bytes: only compared for
-    /// equality, to tell retransmissions (identical bytes, RFC 7296 §2.1) from reuse.
-    static func digest(_ bytes: RawSpan) -> [UInt8] {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        var b: UInt64 = 0x6c62_272e_07bb_0142
-        for i in 0..<bytes.byteCount {
-            let x = UInt64(bytes.unsafeLoad(fromByteOffset: i, as: UInt8.self))
-            a = (a ^ x) &* 0x0000_0100_0000_01b3
-            b = (b ^ (x &+ 0x9e)) &* 0x0000_0100_0000_01b3
-        }
-        a ^= UInt64(bytes.byteCount)
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        for v in [a, b] {
-            for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) }
-        }
-        return out
-    }
+    /// The digest of a message's bytes: retransmission (identical bytes, RFC 7296 §2.1) or reuse.
+    static func digest(_ bytes: RawSpan) -> [UInt8] { ByteDigest(bytes).octets }
 }

@@ -88,15 +88,9 @@ struct SightingFilter {
         }
     }
 
-    /// Two FNV-1a 64 lanes over the bytes, with the length: compared for equality only.
+    /// The message's `ByteDigest` (its second lane never 1, which marks ESP keys).
     static func digest(_ bytes: RawSpan) -> Key {
-        var a: UInt64 = 0xcbf2_9ce4_8422_2325
-        var b: UInt64 = 0x84222325_cbf29ce4
-        for i in 0..<bytes.byteCount {
-            let x = UInt64(bytes.unsafeLoad(fromByteOffset: i, as: UInt8.self))
-            a = (a ^ x) &* 0x0000_0100_0000_01b3
-            b = (b ^ (x &+ 0x5b)) &* 0x0000_0100_0000_01b3
-        }
-        return Key(a: a ^ UInt64(bytes.byteCount), b: b == 1 ? 2 : b)
+        let d = ByteDigest(bytes)
+        return Key(a: d.a, b: d.b == 1 ? 2 : d.b)
     }
 }
