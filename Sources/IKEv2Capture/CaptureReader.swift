@@ -207,9 +207,11 @@ public final class CaptureReader {
     /// Opens `path` (pcap or pcapng; "-" for standard input; a FIFO is read as a stream).
     ///
     /// - Parameters:
+    ///   - path: the capture file.
     ///   - filter: a BPF filter expression (pcap-filter(7)), compiled with `pcap_compile` and
     ///     applied per record with `pcap_offline_filter`. Non-matching records still count
     ///     for frame numbers. Note: a port filter does not match non-first IP fragments.
+    ///   - options: ports, reassembly limits and the other reader options.
     /// - Throws: `CaptureError` `.openFailed`, `.badFilter`, `.unsupportedLinkType`.
     public convenience init(path: String, filter: String? = nil, options: CaptureOptions = .init()) throws(CaptureError) {
         try self.init(paths: [path], filter: filter, options: options)

@@ -28,7 +28,9 @@ public final class CaptureWriter {
 
     /// Creates the writer.
     /// - Parameters:
+    ///   - path: the file to create (written to a temporary file, renamed on `commit()`).
     ///   - linkType: the LINKTYPE_ to store (any value libpcap knows; RAW is 101).
+    ///   - snapLength: the snapshot length recorded in the file header.
     ///   - nanosecond: write magic `A1B23C4D` with nanosecond timestamps (else microseconds).
     public convenience init(path: String, linkType: LinkType, snapLength: Int = 262_144, nanosecond: Bool = true) throws(CaptureError) {
         // libpcap's API takes DLT_ values; LINKTYPE_RAW (101) is DLT_RAW (12) on this platform.
