@@ -734,7 +734,12 @@ final class FailoverSAState {
             report.capabilitiesUnknown = .oneSide
         }
         report.anomalies.sort { ($0.frame, $0.kind.rawValue) < ($1.frame, $1.kind.rawValue) }
-        report.timeline.sort { $0.frame < $1.frame }
+        // Stable: entries of one frame keep their order (a response, then the rebase it caused),
+        // after the failover event placed at that frame.
+        func rank(_ e: FailoverTimelineEntry) -> Int { e.kind == .takeover || e.kind == .identityChange ? 0 : 1 }
+        report.timeline = report.timeline.enumerated()
+            .sorted { ($0.element.frame, rank($0.element), $0.offset) < ($1.element.frame, rank($1.element), $1.offset) }
+            .map(\.element)
     }
 
     /// Explains ESP/AH jumps (RFC 6311 §5.2), infers the failover events, and places the jumps in them.
