@@ -147,8 +147,22 @@ public enum FailoverWording {
     }
 
     /// The evidence of a failover event, with weights: "new MAC ... [strong], TTL 64 -> 255 [weak] (frame 29)".
+    /// The same hint seen in several flows is listed once with its frames.
     public static func evidenceList(_ list: [TakeoverEvidence]) -> String {
-        list.map { "\(evidence($0)) at frame \($0.frame) [\($0.isStrong ? "strong" : "weak")]" }.joined(separator: "; ")
+        var order: [String] = []
+        var frames: [String: [Int]] = [:]
+        var strong: [String: Bool] = [:]
+        for e in list {
+            let text = evidence(e)
+            if frames[text] == nil { order.append(text) }
+            frames[text, default: []].append(e.frame)
+            strong[text] = e.isStrong
+        }
+        return order.map { text in
+            let f = frames[text] ?? []
+            let at = f.count == 1 ? "at frame \(f[0])" : "at frames " + f.map(String.init).joined(separator: ", ")
+            return "\(text) \(at) [\(strong[text] == true ? "strong" : "weak")]"
+        }.joined(separator: "; ")
     }
 
     /// A stable name of an evidence kind for JSON.
