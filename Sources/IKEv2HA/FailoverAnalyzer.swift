@@ -23,6 +23,10 @@ public final class FailoverAnalyzer {
         public var maxSAs = 100_000
         /// Most timeline entries kept per SA (later ones are counted as dropped).
         public var maxTimelineEntriesPerSA = 512
+        /// Whether the timeline keeps routine entries: a request, and a response answering it,
+        /// with nothing else to say. When false they are only counted
+        /// (`FailoverSAReport.routineEntriesOmitted`), which keeps a live SA small.
+        public var routineTimeline = true
         /// Most anomalies kept per SA (all are counted in the summary).
         public var maxAnomaliesPerSA = 256
         /// Most Message IDs remembered per side and direction for retransmission/reuse checks.
@@ -70,6 +74,8 @@ public final class FailoverAnalyzer {
 
     public let options: Options
     let rules: HARules
+    /// Options and rules, shared by every SA state.
+    let shared: SAState.Shared
     public private(set) var summary = FailoverSummary()
     let table = FailoverLRU<SAKey, SAState>()
     /// IKE_SA_INIT requests carry a zero responder SPI: where the initiator SPI's SA lives.
@@ -81,6 +87,8 @@ public final class FailoverAnalyzer {
     /// Rekeyed SAs waiting for their successor's first message: new key -> old SA.
     var rekeyedFrom: [SAKey: SAState] = [:]
     var order = 0
+    /// The pair `registerPair` wrote last and its SA (a repeat needs no table write).
+    var lastPair: (pair: AddressPair, key: SAKey)?
     /// Reports of retired SAs when nobody takes them (`onRetire` nil).
     var retired: [FailoverSAReport] = []
     var retiredKeys = FailoverLRU<SAKey, RetiredMarker>()
@@ -94,6 +102,7 @@ public final class FailoverAnalyzer {
     public init(options: Options = Options()) {
         self.options = options
         rules = HARules(decoder: options.notifyDecoder)
+        shared = SAState.Shared(options: options, rules: rules)
         summary.maxSAs = options.maxSAs
         summary.maxTimelineEntriesPerSA = options.maxTimelineEntriesPerSA
         summary.maxAnomaliesPerSA = options.maxAnomaliesPerSA
@@ -119,13 +128,11 @@ public final class FailoverAnalyzer {
 
     func state(for m: FailoverMessageObservation) -> SAState {
         let (initiatorSPI, responderSPI) = (m.initiatorSPI, m.responderSPI)
-        if responderSPI == 0, let k = byInitiatorSPI[initiatorSPI], let s = table.value(k) {
-            table.touch(k)
+        if responderSPI == 0, let k = byInitiatorSPI[initiatorSPI], let s = table.use(k) {
             return s
         }
         let key = SAKey(i: initiatorSPI, r: responderSPI)
-        if let s = table.value(key) {
-            table.touch(key)
+        if let s = table.use(key) {
             return s
         }
         let half = SAKey(i: initiatorSPI, r: 0)
@@ -138,7 +145,7 @@ public final class FailoverAnalyzer {
             byInitiatorSPI[initiatorSPI] = key
             return s
         }
-        let s = SAState(key: key, options: options, rules: rules, order: order)
+        let s = SAState(key: key, shared: shared, order: order)
         s.sink = onFinding
         order += 1
         summary.sasSeen += 1
@@ -191,6 +198,7 @@ public final class FailoverAnalyzer {
         if byInitiatorSPI[s.key.i] == s.key { byInitiatorSPI[s.key.i] = nil }
         for spi in s.learntSPIs where bySPI[spi]?.key == s.key { bySPI[spi] = nil }
         for p in s.pairs where byAddressPair[p] == s.key { byAddressPair[p] = nil }
+        lastPair = nil
         account(s, evicted: true)
     }
 
@@ -244,6 +252,7 @@ public final class FailoverAnalyzer {
         if byInitiatorSPI[sa.key.i] == sa.key { byInitiatorSPI[sa.key.i] = nil }
         for spi in sa.learntSPIs where bySPI[spi]?.key == sa.key { bySPI[spi] = nil }
         for p in sa.pairs where byAddressPair[p] == sa.key { byAddressPair[p] = nil }
+        lastPair = nil
         sa.finish()
         summary.retiredSAs += 1
         account(sa)
@@ -278,6 +287,9 @@ public final class FailoverAnalyzer {
 
     func registerPair(_ sa: SAState, _ a: String, _ b: String) {
         let p = AddressPair(a, b)
+        // Most messages come from the SA that last registered this very pair.
+        if let last = lastPair, last.key == sa.key, last.pair == p { return }
+        lastPair = (p, sa.key)
         byAddressPair[p] = sa.key
         if !sa.pairs.contains(p) {
             if sa.pairs.count >= 4 { sa.pairs.removeFirst() }
@@ -335,5 +347,25 @@ public final class FailoverAnalyzer {
         s.liveSAsAtEnd = out.count
         let all = (retired + out).sorted { ($0.firstFrame, $0.initiatorSPI) < ($1.firstFrame, $1.initiatorSPI) }
         return FailoverReport(sas: all, summary: s)
+    }
+
+    /// Ends the run like `finish()`, but hands each SA still live to `body` as soon as its report
+    /// is final (first seen first) and frees it, so that the end of a large run needs no more
+    /// memory than its middle. The returned report holds the summary and the reports of SAs
+    /// retired earlier that nobody took (`onRetire` nil), not the ones given to `body`.
+    public func finish(handing body: (FailoverSAReport) -> Void) -> FailoverReport {
+        let saved = summary
+        var live = table.allValues
+        live.sort { $0.order < $1.order }
+        for sa in live {
+            _ = table.remove(sa.key)
+            sa.finish()
+            account(sa)
+            body(sa.report)
+        }
+        var s = summary
+        summary = saved
+        s.liveSAsAtEnd = live.count
+        return FailoverReport(sas: retired, summary: s)
     }
 }

@@ -95,7 +95,7 @@ public struct FailoverMessageObservation: Hashable, Sendable {
     public var exchange: ExchangeType
     /// Any digest of the message bytes, only compared for equality (a retransmission is
     /// bitwise identical, RFC 7296 §2.1).
-    public var digest: [UInt8]
+    public var digest: MessageDigest
     /// Whether `digest` covers the whole content (false for one fragment seen without keys:
     /// another fragmentation of the same message has other bytes, RFC 7383 §2.5.3).
     public var digestComparable: Bool
@@ -105,6 +105,16 @@ public struct FailoverMessageObservation: Hashable, Sendable {
 
     public init(frame: Int, timeNanos: Int64 = 0, initiatorSPI: UInt64, responderSPI: UInt64, sender: IKESide,
                 isResponse: Bool, messageID: UInt32, exchange: ExchangeType, digest: [UInt8],
+                digestComparable: Bool = true,
+                source: FailoverHost, destination: FailoverHost, content: FailoverContent) {
+        self.init(frame: frame, timeNanos: timeNanos, initiatorSPI: initiatorSPI, responderSPI: responderSPI,
+                  sender: sender, isResponse: isResponse, messageID: messageID, exchange: exchange,
+                  digest: MessageDigest(digest), digestComparable: digestComparable, source: source,
+                  destination: destination, content: content)
+    }
+
+    public init(frame: Int, timeNanos: Int64 = 0, initiatorSPI: UInt64, responderSPI: UInt64, sender: IKESide,
+                isResponse: Bool, messageID: UInt32, exchange: ExchangeType, digest: MessageDigest,
                 digestComparable: Bool = true,
                 source: FailoverHost, destination: FailoverHost, content: FailoverContent) {
         self.digestComparable = digestComparable

@@ -198,6 +198,14 @@ public struct FailoverTimelineEntry: Hashable, Sendable {
     public var exchange: ExchangeType?
     public var detail: FailoverTimelineDetail
 
+    /// A plain request, or the response answering one, with nothing else to say.
+    public var isRoutine: Bool {
+        switch (kind, detail) {
+        case (.request, .none), (.response, .none), (.response, .answers): true
+        default: false
+        }
+    }
+
     public init(frame: Int, timeNanos: Int64, kind: Kind, direction: FailoverDirection?, messageID: UInt32?,
                 exchange: ExchangeType?, detail: FailoverTimelineDetail) {
         self.frame = frame
@@ -416,6 +424,9 @@ public struct FailoverSAReport: Hashable, Sendable {
     public var timeline: [FailoverTimelineEntry]
     /// Entries not kept because of the per-SA bounds.
     public var timelineDropped: Int
+    /// Routine timeline entries (a plain request or the response answering it) not kept
+    /// (`FailoverAnalyzer.Options.routineTimeline` false).
+    public var routineEntriesOmitted: Int
     public var anomaliesDropped: Int
     /// Whether some SK content of this SA was not visible (keys missing or undecryptable).
     public var contentHidden: Bool
@@ -451,6 +462,7 @@ public struct FailoverSAReport: Hashable, Sendable {
         anomalies = []
         timeline = []
         timelineDropped = 0
+        routineEntriesOmitted = 0
         anomaliesDropped = 0
         contentHidden = false
         startedBeforeCapture = false

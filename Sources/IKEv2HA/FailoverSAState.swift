@@ -8,17 +8,28 @@ import IKEv2
 
 final class FailoverSAState {
     var key: FailoverAnalyzer.SAKey
-    let options: FailoverAnalyzer.Options
-    let rules: HARules
+    /// The analyzer's options and rules: one copy for all SAs.
+    let shared: Shared
+    var options: FailoverAnalyzer.Options { shared.options }
+    var rules: HARules { shared.rules }
     let order: Int
     var report: FailoverSAReport
     var window = MessageIDWindowModel()
-    var hosts: [IKESide: FailoverHost] = [:]
-    var identity: [IKESide: IdentityTracker] = [:]
-    var evidence: [IKESide: [TakeoverEvidence]] = [:]
-    var capsI: Set<HACapability>?
-    var capsR: Set<HACapability>?
-    var inheritedCaps: Set<HACapability>?
+    var hosts: BySide<FailoverHost> = [:]
+    var identity: BySide<IdentityTracker> = [:]
+    var evidence: BySide<[TakeoverEvidence]> = [:]
+    var capsI: Set<HACapability>? {
+        get { rare?.capsI ?? nil }
+        _modify { yield &rareState.capsI }
+    }
+    var capsR: Set<HACapability>? {
+        get { rare?.capsR ?? nil }
+        _modify { yield &rareState.capsR }
+    }
+    var inheritedCaps: Set<HACapability>? {
+        get { rare?.inheritedCaps ?? nil }
+        _modify { yield &rareState.inheritedCaps }
+    }
     var authRequestVisible = false
     var authResponseVisible = false
     var authHidden = false
@@ -29,7 +40,10 @@ final class FailoverSAState {
     /// Streaming findings (`FailoverAnalyzer.onFinding`).
     var sink: ((FailoverStreamFinding) -> Void)?
     /// A Delete of the IKE SA itself, per requester: its Message ID (RFC 7296 §1.4.1).
-    var deleteRequest: [IKESide: UInt32] = [:]
+    var deleteRequest: BySide<UInt32> {
+        get { rare?.deleteRequest ?? [:] }
+        _modify { yield &rareState.deleteRequest }
+    }
     /// The Delete was answered: the IKE SA is gone.
     var deleted = false
 
@@ -39,25 +53,46 @@ final class FailoverSAState {
         var index: Int
     }
     /// The unanswered (placed) counter request of each requester side.
-    var pending: [IKESide: PendingExchange] = [:]
+    var pending: BySide<PendingExchange> {
+        get { rare?.pending ?? [:] }
+        _modify { yield &rareState.pending }
+    }
     /// Misplaced requests (not MID 0 / not protected): their responses are not "without request".
-    var misplacedRequests: [IKESide: Int] = [:]
-    var counterDigests: [[UInt8]: Int] = [:]
-    var highestSyncM1: [IKESide: UInt32] = [:]
+    var misplacedRequests: BySide<Int> {
+        get { rare?.misplacedRequests ?? [:] }
+        _modify { yield &rareState.misplacedRequests }
+    }
+    var counterDigests: [MessageDigest: Int] {
+        get { rare?.counterDigests ?? [:] }
+        _modify { yield &rareState.counterDigests }
+    }
+    var highestSyncM1: BySide<UInt32> {
+        get { rare?.highestSyncM1 ?? [:] }
+        _modify { yield &rareState.highestSyncM1 }
+    }
     /// Per exchange index (sync) the (M1, highest seen) when §5.1 says the peer drops it.
-    var droppedByRule: [Int: (m1: UInt32, highest: UInt32)] = [:]
+    var droppedByRule: [Int: (m1: UInt32, highest: UInt32)] {
+        get { rare?.droppedByRule ?? [:] }
+        _modify { yield &rareState.droppedByRule }
+    }
     struct Rebase {
         var value: UInt32
         var requestFrame: Int
         var responseFrame: Int
     }
     /// The last value an exchange moved each side's next request ID to.
-    var lastRebase: [IKESide: Rebase] = [:]
+    var lastRebase: BySide<Rebase> {
+        get { rare?.lastRebase ?? [:] }
+        _modify { yield &rareState.lastRebase }
+    }
     struct Expectation {
         var value: UInt32
         var exchanges: [(kind: CounterExchangeKind, index: Int, asRequester: Bool)]
     }
-    var expectAfter: [IKESide: Expectation] = [:]
+    var expectAfter: BySide<Expectation> {
+        get { rare?.expectAfter ?? [:] }
+        _modify { yield &rareState.expectAfter }
+    }
 
     struct DeltaEvent {
         var frame: Int
@@ -65,13 +100,19 @@ final class FailoverSAState {
         /// The side whose outgoing ESP/AH counters move (the requester's peer).
         var peer: IKESide
     }
-    var deltas: [DeltaEvent] = []
-    var hiddenMID0Request: [IKESide: Int] = [:]
+    var deltas: [DeltaEvent] {
+        get { rare?.deltas ?? [] }
+        _modify { yield &rareState.deltas }
+    }
+    var hiddenMID0Request: BySide<Int> = [:]
     /// Frames of hidden Message ID 0 requests (the first few and the last).
     var hiddenMID0Frames: [Int] = []
 
     // Rekey (RFC 7296 §1.3.2): the IKE SPI offered in a CREATE_CHILD_SA request, per requester.
-    var rekeyOffer: [IKESide: (spi: UInt64, mid: UInt32)] = [:]
+    var rekeyOffer: BySide<(spi: UInt64, mid: UInt32)> {
+        get { rare?.rekeyOffer ?? [:] }
+        _modify { yield &rareState.rekeyOffer }
+    }
     var hiddenCreateChildFrame: Int?
 
     // ESP / AH.
@@ -92,21 +133,65 @@ final class FailoverSAState {
         /// Digest and frame of the packets inside the window, by sequence number.
         var recent: [UInt64: (digest: UInt64, frame: Int)] = [:]
     }
-    var esp: [UInt32: SequenceTrack] = [:]
+    var esp = IDMap<SequenceTrack>()
     var espOrder: [UInt32] = []
     /// ESN as negotiated per SPI (from SA payloads).
-    var esnBySPI: [UInt32: Bool] = [:]
-    var requestChildSPIs: [IKESide: [UInt32]] = [:]
+    var esnBySPI: [UInt32: Bool] {
+        get { rare?.esnBySPI ?? [:] }
+        _modify { yield &rareState.esnBySPI }
+    }
+    var requestChildSPIs: BySide<[UInt32]> {
+        get { rare?.requestChildSPIs ?? [:] }
+        _modify { yield &rareState.requestChildSPIs }
+    }
     /// Bumped when evidence is recorded: ESP segments restart there, so the before/after split
     /// at the takeover frame is exact whichever evidence places it.
     var evidenceGeneration = 0
     var learntSPIs: Set<UInt32> = []
     var pairs: [FailoverAnalyzer.AddressPair] = []
 
-    init(key: FailoverAnalyzer.SAKey, options: FailoverAnalyzer.Options, rules: HARules, order: Int) {
+    /// What all SAs of one analyzer share.
+    final class Shared {
+        let options: FailoverAnalyzer.Options
+        let rules: HARules
+        init(options: FailoverAnalyzer.Options, rules: HARules) {
+            self.options = options
+            self.rules = rules
+        }
+    }
+
+    /// State that most SAs never need (capabilities, counter exchanges, rekeys, deletes, frame
+    /// times of evidence): allocated on first write, so a
+    /// plain SA stays small. Reads of an absent box see the empty defaults.
+    final class Rare {
+        var capsI: Set<HACapability>?
+        var capsR: Set<HACapability>?
+        var inheritedCaps: Set<HACapability>?
+        var deleteRequest: BySide<UInt32> = [:]
+        var pending: BySide<PendingExchange> = [:]
+        var misplacedRequests: BySide<Int> = [:]
+        var counterDigests: [MessageDigest: Int] = [:]
+        var highestSyncM1: BySide<UInt32> = [:]
+        var droppedByRule: [Int: (m1: UInt32, highest: UInt32)] = [:]
+        var lastRebase: BySide<Rebase> = [:]
+        var expectAfter: BySide<Expectation> = [:]
+        var deltas: [DeltaEvent] = []
+        var rekeyOffer: BySide<(spi: UInt64, mid: UInt32)> = [:]
+        var esnBySPI: [UInt32: Bool] = [:]
+        var requestChildSPIs: BySide<[UInt32]> = [:]
+        var frameTimes: [Int: Int64] = [:]
+    }
+    var rare: Rare?
+    var rareState: Rare {
+        if let rare { return rare }
+        let r = Rare()
+        rare = r
+        return r
+    }
+
+    init(key: FailoverAnalyzer.SAKey, shared: Shared, order: Int) {
         self.key = key
-        self.options = options
-        self.rules = rules
+        self.shared = shared
         self.order = order
         report = FailoverSAReport(initiatorSPI: key.i, responderSPI: key.r)
         window.maxRecords = options.maxRecordsPerSide
@@ -148,7 +233,9 @@ final class FailoverSAState {
         default:
             break
         }
-        if report.timeline.count < options.maxTimelineEntriesPerSA || force {
+        if !options.routineTimeline, !force, entry.isRoutine {
+            report.routineEntriesOmitted += 1
+        } else if report.timeline.count < options.maxTimelineEntriesPerSA || force {
             report.timeline.append(entry)
         } else {
             report.timelineDropped += 1
@@ -163,19 +250,17 @@ final class FailoverSAState {
     }
 
     func addEvidence(_ side: IKESide, _ e: TakeoverEvidence) {
-        var list = evidence[side] ?? []
-        guard list.count < options.maxEvidencePerSide else { return }
-        list.append(e)
-        evidence[side] = list
+        guard (evidence[side]?.count ?? 0) < options.maxEvidencePerSide else { return }
+        evidence.update(side, default: []) { $0.append(e) }
         evidenceGeneration += 1
         if e.isStrong { sink?(.evidence(initiatorSPI: key.i, responderSPI: key.r, side: side, e)) }
     }
 
     /// Tracks the sender's link/IP identity in its flow; changes become evidence.
     func trackIdentity(_ side: IKESide, flow: PacketFlow, _ host: FailoverHost, frame: Int, time: Int64) {
-        var t = identity[side] ?? IdentityTracker()
-        let found = t.update(flow: flow, mac: host.mac, ttl: host.ttl, ipID: host.ipID, frame: frame, time: time)
-        identity[side] = t
+        let found = identity.update(side, default: IdentityTracker()) {
+            $0.update(flow: flow, mac: host.mac, ttl: host.ttl, ipID: host.ipID, frame: frame, time: time)
+        }
         for e in found { addEvidence(side, e) }
     }
 
@@ -599,13 +684,10 @@ final class FailoverSAState {
     // MARK: ESP / AH
 
     func observeSequence(_ e: FailoverESPObservation, sender: IKESide?, association: FailoverESPSummary.Association) {
-        var t: SequenceTrack
-        if let old = esp[e.spi] {
-            t = old
-        } else {
+        if esp[e.spi] == nil {
             guard esp.count < options.maxESPSPIsPerSA else { return }
             let esn: Bool? = esnBySPI[e.spi] ?? (report.contentHidden || association == .addressPair ? nil : false)
-            t = SequenceTrack(summary: FailoverESPSummary(spi: e.spi, ipProtocol: e.ipProtocol,
+            var t = SequenceTrack(summary: FailoverESPSummary(spi: e.spi, ipProtocol: e.ipProtocol,
                                                           direction: sender.map { FailoverDirection(sender: $0) },
                                                           association: association, firstFrame: e.frame),
                               tracker: SequenceNumberTracker(window: options.replayWindow,
@@ -614,8 +696,14 @@ final class FailoverSAState {
             t.tracker.maxPacketsPerSecond = options.maxPacketsPerSecond
             t.sender = sender
             espOrder.append(e.spi)
+            esp[e.spi] = t
         }
-        defer { esp[e.spi] = t }
+        // In place: the track's window and segments are not copied for every packet.
+        esp.update(e.spi) { advance(&$0, e, sender: sender, association: association) }
+    }
+
+    private func advance(_ t: inout SequenceTrack, _ e: FailoverESPObservation, sender: IKESide?,
+                         association: FailoverESPSummary.Association) {
         t.summary.packets += 1
         if association == .saPayload { t.summary.association = .saPayload }
         if let v = esnBySPI[e.spi] { t.summary.extendedSequenceNumbers = v }
@@ -719,7 +807,7 @@ final class FailoverSAState {
             report.nextRequestID[side] = window[side].nextRequestID
         }
         for p in pending.values { closeUnanswered(p) }
-        pending = [:]
+        if rare != nil { pending = [:] }
         explainSequenceJumps()
         report.esp = espOrder.compactMap { esp[$0]?.summary }
         splitSequences()
@@ -733,13 +821,21 @@ final class FailoverSAState {
         } else {
             report.capabilitiesUnknown = .oneSide
         }
-        report.anomalies.sort { ($0.frame, $0.kind.rawValue) < ($1.frame, $1.kind.rawValue) }
+        if report.anomalies.count > 1 {
+            report.anomalies.sort { ($0.frame, $0.kind.rawValue) < ($1.frame, $1.kind.rawValue) }
+        }
         // Stable: entries of one frame keep their order (a response, then the rebase it caused),
         // after the failover event placed at that frame.
         func rank(_ e: FailoverTimelineEntry) -> Int { e.kind == .takeover || e.kind == .identityChange ? 0 : 1 }
-        report.timeline = report.timeline.enumerated()
-            .sorted { ($0.element.frame, rank($0.element), $0.offset) < ($1.element.frame, rank($1.element), $1.offset) }
-            .map(\.element)
+        func before(_ a: FailoverTimelineEntry, _ b: FailoverTimelineEntry) -> Bool {
+            (a.frame, rank(a)) < (b.frame, rank(b))
+        }
+        // Usually already in order: sort only when some neighbour is out of place.
+        if zip(report.timeline, report.timeline.dropFirst()).contains(where: { before($1, $0) }) {
+            report.timeline = report.timeline.enumerated()
+                .sorted { ($0.element.frame, rank($0.element), $0.offset) < ($1.element.frame, rank($1.element), $1.offset) }
+                .map(\.element)
+        }
     }
 
     /// Explains ESP/AH jumps (RFC 6311 §5.2), infers the failover events, and places the jumps in them.
@@ -850,7 +946,10 @@ final class FailoverSAState {
     }
 
     /// Frame times are kept only for evidence; jumps use the nearest known time.
-    var frameTimes: [Int: Int64] = [:]
+    var frameTimes: [Int: Int64] {
+        get { rare?.frameTimes ?? [:] }
+        _modify { yield &rareState.frameTimes }
+    }
     func timeOf(frame: Int) -> Int64 { frameTimes[frame] ?? lastTime }
 
     /// Before/after the takeover frame, from the segments (which restart at every evidence).

@@ -22,9 +22,19 @@ final class FailoverLRU<Key: Hashable, Value: AnyObject> {
 
     /// Marks `key` as just used.
     func touch(_ key: Key) {
-        guard let slot = index[key] else { return }
+        guard let slot = index[key], slot != head else { return }
         unlink(slot)
         pushFront(slot)
+    }
+
+    /// The value of `key`, marked as just used (one lookup for `value` plus `touch`).
+    func use(_ key: Key) -> Value? {
+        guard let slot = index[key] else { return nil }
+        if slot != head {
+            unlink(slot)
+            pushFront(slot)
+        }
+        return values[slot]
     }
 
     /// Inserts a new key (which must not be present); returns the evicted entry when the

@@ -12,6 +12,45 @@ public enum CounterSyncKind: String, Hashable, Sendable {
     case messageIDReset
 }
 
+/// A 128-bit digest of a message's bytes, only compared for equality (a retransmission is
+/// bitwise identical, RFC 7296 §2.1). A fixed-size value, so that remembering a message costs
+/// no allocation.
+public struct MessageDigest: Hashable, Sendable {
+    public var high: UInt64
+    public var low: UInt64
+    /// How many octets the caller's digest had (up to 16 they are kept exactly).
+    var count: UInt16
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+        count = 16
+    }
+
+    /// Any digest the caller computed: up to 16 octets are kept exactly, longer ones are folded
+    /// to 128 bits (FNV-1a in two lanes).
+    public init(_ octets: [UInt8]) {
+        count = UInt16(truncatingIfNeeded: min(octets.count, Int(UInt16.max)))
+        if octets.count <= 16 {
+            var h: UInt64 = 0, l: UInt64 = 0
+            for (i, b) in octets.enumerated() {
+                if i < 8 { h |= UInt64(b) << UInt64(56 - 8 * i) } else { l |= UInt64(b) << UInt64(56 - 8 * (i - 8)) }
+            }
+            high = h
+            low = l
+        } else {
+            var a: UInt64 = 0xcbf2_9ce4_8422_2325
+            var b: UInt64 = 0x6c62_272e_07bb_0142
+            for x in octets {
+                a = (a ^ UInt64(x)) &* 0x0000_0100_0000_01b3
+                b = (b ^ (UInt64(x) &+ 0x9e)) &* 0x0000_0100_0000_01b3
+            }
+            high = a
+            low = b
+        }
+    }
+}
+
 /// One IKE message as seen by an observer.
 public struct ObservedMessage: Hashable, Sendable {
     /// Who sent it, by original role (the I flag).
@@ -22,7 +61,7 @@ public struct ObservedMessage: Hashable, Sendable {
     public var exchange: ExchangeType
     /// A digest of the message bytes from the IKE header on (any hash the caller likes; only
     /// compared for equality). Retransmissions are bitwise identical (RFC 7296 §2.1).
-    public var digest: [UInt8]
+    public var digest: MessageDigest
     /// Frame number (or any position) for references in events.
     public var frame: Int
     /// Set when the caller knows the message carries a sync or reset notify.
@@ -40,6 +79,15 @@ public struct ObservedMessage: Hashable, Sendable {
     public var digestComparable: Bool
 
     public init(sender: IKESide, isResponse: Bool, messageID: UInt32, exchange: ExchangeType, digest: [UInt8],
+                frame: Int, counterSync: CounterSyncKind? = nil, announcedWindowSize: UInt32? = nil,
+                contentVisible: Bool = false, digestComparable: Bool = true) {
+        self.init(sender: sender, isResponse: isResponse, messageID: messageID, exchange: exchange,
+                  digest: MessageDigest(digest), frame: frame, counterSync: counterSync,
+                  announcedWindowSize: announcedWindowSize, contentVisible: contentVisible,
+                  digestComparable: digestComparable)
+    }
+
+    public init(sender: IKESide, isResponse: Bool, messageID: UInt32, exchange: ExchangeType, digest: MessageDigest,
                 frame: Int, counterSync: CounterSyncKind? = nil, announcedWindowSize: UInt32? = nil,
                 contentVisible: Bool = false, digestComparable: Bool = true) {
         self.contentVisible = contentVisible
@@ -141,7 +189,9 @@ public struct SideMessageIDState: Hashable, Sendable {
     /// SET_WINDOW_SIZE (default 1, RFC 7296 §2.3).
     public internal(set) var sendWindow: UInt32 = 1
     /// This side's requests without a response yet, ID → frame.
-    public internal(set) var outstanding: [UInt32: Int] = [:]
+    public var outstanding: [UInt32: Int] { pending.dictionary }
+    /// `outstanding`, as kept.
+    var pending = IDMap<Int>()
     /// IDs skipped by a gap, not seen yet.
     public internal(set) var missing: Set<UInt32> = []
     /// The first request ID seen from this side.
@@ -151,15 +201,17 @@ public struct SideMessageIDState: Hashable, Sendable {
     public internal(set) var windowKnown = false
 
     struct Record: Hashable, Sendable {
-        var digest: [UInt8]
+        var digest: MessageDigest
         var frame: Int
         var comparable: Bool = true
+
+        static func earlier(_ a: Record, _ b: Record) -> Bool { a.frame < b.frame }
     }
-    var requests: [UInt32: Record] = [:]
-    var responses: [UInt32: Record] = [:]
+    var requests = IDMap<Record>()
+    var responses = IDMap<Record>()
 
     /// The lowest outstanding request ID, if any.
-    public var lowestOutstanding: UInt32? { outstanding.keys.min() }
+    public var lowestOutstanding: UInt32? { pending.lowestID }
 }
 
 /// The Message ID window model of one IKE SA (RFC 7296 §2.1-§2.3, RFC 6311 §5.1 for MID 0).
@@ -192,6 +244,14 @@ public struct MessageIDWindowModel: Hashable, Sendable {
     public subscript(side: IKESide) -> SideMessageIDState {
         get { side == .initiator ? initiator : responder }
         set { if side == .initiator { initiator = newValue } else { responder = newValue } }
+    }
+
+    /// Moves one side's state out (leaving an empty one) so that it is mutated in place, not
+    /// copied on every change; the caller stores it back.
+    private mutating func take(_ side: IKESide) -> SideMessageIDState {
+        var x = SideMessageIDState()
+        if side == .initiator { swap(&x, &initiator) } else { swap(&x, &responder) }
+        return x
     }
 
     /// The ID `side` expects in the next request from its peer.
@@ -231,7 +291,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
     private mutating func observeRequest(_ m: ObservedMessage, emit: (MessageIDEvent.Kind, IKESide?) -> Void) {
         let s = m.sender
         let id = m.messageID
-        var st = self[s]
+        var st = take(s)
         defer { self[s] = st }
         if let prior = st.requests[id] {
             if prior.digest == m.digest {
@@ -242,12 +302,12 @@ public struct MessageIDWindowModel: Hashable, Sendable {
                 emit(.initialExchangeRetry(previousFrame: prior.frame), nil)
                 st.requests[id] = .init(digest: m.digest, frame: m.frame)
                 st.responses[id] = nil
-                st.outstanding[id] = m.frame
+                st.pending[id] = m.frame
             } else {
                 emit(.messageIDReuse(firstFrame: prior.frame), nil)
                 st.requests[id] = .init(digest: m.digest, frame: m.frame)
                 st.responses[id] = nil
-                st.outstanding[id] = m.frame
+                st.pending[id] = m.frame
             }
             return
         }
@@ -284,24 +344,20 @@ public struct MessageIDWindowModel: Hashable, Sendable {
         }
         st.highestRequestID = max(st.highestRequestID ?? id, id)
         if st.firstRequestID == nil { st.firstRequestID = id }
-        st.outstanding[id] = m.frame
+        st.pending[id] = m.frame
         st.requests[id] = .init(digest: m.digest, frame: m.frame, comparable: m.digestComparable)
-        if st.requests.count > maxRecords, let oldest = st.requests.min(by: { $0.value.frame < $1.value.frame })?.key {
-            st.requests[oldest] = nil
-        }
+        if st.requests.count > maxRecords { st.requests.removeFirst(by: SideMessageIDState.Record.earlier) }
     }
 
     private mutating func observeResponse(_ m: ObservedMessage, emit: (MessageIDEvent.Kind, IKESide?) -> Void) {
         let requester = m.sender.peer
         let id = m.messageID
-        var st = self[requester]
+        var st = take(requester)
         defer { self[requester] = st }
-        if let reqFrame = st.outstanding[id] {
-            st.outstanding[id] = nil
+        if let reqFrame = st.pending[id] {
+            st.pending[id] = nil
             st.responses[id] = .init(digest: m.digest, frame: m.frame, comparable: m.digestComparable)
-            if st.responses.count > maxRecords, let oldest = st.responses.min(by: { $0.value.frame < $1.value.frame })?.key {
-                st.responses[oldest] = nil
-            }
+            if st.responses.count > maxRecords { st.responses.removeFirst(by: SideMessageIDState.Record.earlier) }
             emit(.response(requestFrame: reqFrame), nil)
         } else if let prior = st.responses[id] {
             if prior.digest == m.digest {
@@ -325,7 +381,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
     /// docs/reset-extension.md): its outstanding requests are abandoned and gaps forgotten. Flags a
     /// rebase that re-opens IDs the side already used.
     public mutating func rebase(_ side: IKESide, nextRequestID: UInt32, frame: Int) -> [MessageIDEvent] {
-        var st = self[side]
+        var st = take(side)
         var events = [MessageIDEvent(kind: .rebased(from: st.nextRequestID, to: nextRequestID), sender: side,
                                      messageID: nextRequestID, frame: frame)]
         if let high = st.highestRequestID, nextRequestID <= high {
@@ -333,7 +389,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
                                          messageID: nextRequestID, frame: frame))
         }
         st.nextRequestID = nextRequestID
-        st.outstanding = [:]
+        st.pending = IDMap()
         st.missing = []
         // From here on the side's counter is known: lower IDs are no longer "history".
         if st.firstRequestID == nil { st.firstRequestID = 0 }

@@ -68,43 +68,63 @@ public struct TakeoverEvidence: Hashable, Sendable {
 struct IdentityTracker {
     struct FlowState {
         var mac: UInt64?
-        var macs: Set<UInt64> = []
         var ttl: UInt8?
-        var ttls: Set<UInt8> = []
+        /// The first TTL seen on the flow and the other ones since (at most `maxTTLs` in all):
+        /// a TTL seen before is a path coming back, not a new box.
+        var firstTTL: UInt8?
+        var laterTTLs: [UInt8] = []
         var lastIPID: UInt32?
         var sequentialRun = 0
         /// A break waiting for the next packet of the flow to confirm it.
         var pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?
+
+        func hasSeen(ttl t: UInt8) -> Bool { firstTTL == t || laterTTLs.contains(t) }
+
+        mutating func remember(ttl t: UInt8) {
+            if firstTTL == nil { firstTTL = t } else if !hasSeen(ttl: t), laterTTLs.count < IdentityTracker.maxTTLs - 1 {
+                laterTTLs.append(t)
+            }
+        }
     }
 
     /// Most flows tracked per side.
     static let maxFlows = 8
+    /// Most distinct TTLs remembered per flow.
+    static let maxTTLs = 8
     /// A sequential IP ID step (per-flow counters may be shared with a few other flows).
     static let maxSequentialStep: UInt32 = 1024
 
-    var flows: [PacketFlow: FlowState] = [:]
+    /// At most `maxFlows`, searched linearly (an SA has two or three: IKE on 500, on 4500, ESP).
+    var flows: [(flow: PacketFlow, state: FlowState)] = []
 
     /// Updates with one packet of `flow`; returns the evidence it shows.
     mutating func update(flow: PacketFlow, mac: UInt64?, ttl: UInt8?, ipID: UInt32?, frame: Int,
                          time: Int64) -> [TakeoverEvidence] {
-        guard var st = flows[flow] ?? (flows.count < Self.maxFlows ? FlowState() : nil) else { return [] }
+        let index: Int
+        if let i = flows.firstIndex(where: { $0.flow == flow }) {
+            index = i
+        } else if flows.count < Self.maxFlows {
+            flows.append((flow, FlowState()))
+            index = flows.count - 1
+        } else {
+            return []
+        }
+        var st = flows[index].state
         var out: [TakeoverEvidence] = []
         if let new = mac {
-            if let old = st.mac, old != new, !st.macs.contains(new) {
-                out.append(TakeoverEvidence(kind: .newMAC(old: old, new: new), frame: frame, timeNanos: time))
-            } else if let old = st.mac, old != new {
-                // Back to a MAC seen before on this flow: a failback shows as a change too.
+            // Any change of MAC inside a flow is evidence, also back to one seen before (a
+            // failback shows as a change too).
+            if let old = st.mac, old != new {
                 out.append(TakeoverEvidence(kind: .newMAC(old: old, new: new), frame: frame, timeNanos: time))
             }
             st.mac = new
-            if st.macs.count < 8 { st.macs.insert(new) }
         }
         if let new = ttl {
-            if let old = st.ttl, old != new, !st.ttls.contains(new) {
+            if let old = st.ttl, old != new, !st.hasSeen(ttl: new) {
                 out.append(TakeoverEvidence(kind: .ttlChange(old: old, new: new), frame: frame, timeNanos: time))
             }
             st.ttl = new
-            if st.ttls.count < 8 { st.ttls.insert(new) }
+            st.remember(ttl: new)
         }
         if let new = ipID {
             if let p = st.pendingBreak {
@@ -139,7 +159,7 @@ struct IdentityTracker {
                 st.lastIPID = new
             }
         }
-        flows[flow] = st
+        flows[index].state = st
         return out
     }
 }

@@ -46,6 +46,8 @@ public final class FailoverPipeline {
     public let keys: IKEKeyTable?
     public let analyzer: FailoverAnalyzer
     var resolver: ContentResolver
+    /// The text of recently seen addresses (consecutive packets mostly share them).
+    var addresses = AddressText()
     public private(set) var counts = Counts()
 
     public init(options: Options = Options(), keys: IKEKeyTable? = nil) {
@@ -57,7 +59,12 @@ public final class FailoverPipeline {
 
     /// The sender's identity as the capture shows it.
     public static func host(_ m: PacketMeta, source: Bool) -> FailoverHost {
-        FailoverHost(address: (source ? m.source : m.destination).description,
+        var cache = AddressText()
+        return host(m, source: source, cache: &cache)
+    }
+
+    static func host(_ m: PacketMeta, source: Bool, cache: inout AddressText) -> FailoverHost {
+        FailoverHost(address: cache.text(source ? m.source : m.destination),
                      port: source ? m.sourcePort : m.destinationPort,
                      mac: source ? m.sourceMAC?.rawValue : m.destinationMAC?.rawValue,
                      ttl: source && m.ipVersion != 0 ? m.ttl : nil,
@@ -134,15 +141,16 @@ public final class FailoverPipeline {
             frame: frame, timeNanos: meta.timestampNanoseconds, initiatorSPI: h.initiatorSPI,
             responderSPI: h.responderSPI, sender: h.isInitiator ? .initiator : .responder, isResponse: h.isResponse,
             messageID: h.messageID, exchange: h.exchangeType, digest: digest, digestComparable: digestComparable,
-            source: Self.host(meta, source: true), destination: Self.host(meta, source: false), content: content))
+            source: Self.host(meta, source: true, cache: &addresses),
+            destination: Self.host(meta, source: false, cache: &addresses), content: content))
     }
 
     /// Feeds one ESP (IP protocol 50, also UDP-encapsulated) or AH (51) packet.
     public func ingestESP(spi: UInt32, sequence: UInt32, ipProtocol: UInt8 = 50, digest: UInt64 = 0, meta: PacketMeta) {
         analyzer.observe(FailoverESPObservation(frame: meta.frameNumber, timeNanos: meta.timestampNanoseconds, spi: spi,
                                                 sequence: sequence, ipProtocol: ipProtocol, digest: digest,
-                                                source: Self.host(meta, source: true),
-                                                destination: Self.host(meta, source: false)))
+                                                source: Self.host(meta, source: true, cache: &addresses),
+                                                destination: Self.host(meta, source: false, cache: &addresses)))
     }
 
     /// Reads a whole capture. Throws `CaptureError` when the file cannot be read further;
@@ -174,6 +182,12 @@ public final class FailoverPipeline {
     /// The analysis of everything fed so far.
     public func finish() -> FailoverReport {
         analyzer.finish()
+    }
+
+    /// Like `finish()`, handing each SA still live to `body` and freeing it
+    /// (`FailoverAnalyzer.finish(handing:)`): for line-by-line output of large runs.
+    public func finish(handing body: (FailoverSAReport) -> Void) -> FailoverReport {
+        analyzer.finish(handing: body)
     }
 
     // MARK: Content
@@ -232,5 +246,27 @@ public final class FailoverPipeline {
     }
 
     /// The digest of a message's bytes: retransmission (identical bytes, RFC 7296 §2.1) or reuse.
-    static func digest(_ bytes: RawSpan) -> [UInt8] { ByteDigest(bytes).octets }
+    static func digest(_ bytes: RawSpan) -> MessageDigest {
+        let d = ByteDigest(bytes)
+        return MessageDigest(high: d.a, low: d.b)
+    }
+}
+
+/// A small cache of address text: formatting an address for every packet costs more than
+/// remembering the last few.
+struct AddressText {
+    private var entries: [(address: IPAddress, text: String)] = []
+    private var next = 0
+
+    mutating func text(_ a: IPAddress) -> String {
+        for e in entries where e.address == a { return e.text }
+        let t = a.description
+        if entries.count < 4 {
+            entries.append((a, t))
+        } else {
+            entries[next] = (a, t)
+            next = (next + 1) % 4
+        }
+        return t
+    }
 }

@@ -168,6 +168,7 @@ public struct FailoverJSONRenderer: Sendable {
             out.append("}")
         }
         out.append("],"); out.key("timeline_dropped"); out.decimal(sa.timelineDropped)
+        out.append(","); out.key("timeline_routine_omitted"); out.decimal(sa.routineEntriesOmitted)
         out.append(","); out.key("anomalies_dropped"); out.decimal(sa.anomaliesDropped)
         out.append(","); out.key("content_hidden"); out.bool(sa.contentHidden)
         out.append(","); out.key("started_before_capture"); out.bool(sa.startedBeforeCapture)
@@ -377,6 +378,9 @@ public struct FailoverTextRenderer: Sendable {
             }
         }
         if sa.timelineDropped > 0 { out.append("  ... \(sa.timelineDropped) more timeline entries not kept\n") }
+        if sa.routineEntriesOmitted > 0 {
+            out.append("  (\(sa.routineEntriesOmitted) routine request/response entries not listed: --timeline all)\n")
+        }
 
         for x in sa.syncs { renderExchange(x, sync: true, into: &out) }
         for x in sa.resets { renderExchange(x, sync: false, into: &out) }

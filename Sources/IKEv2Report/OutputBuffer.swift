@@ -19,11 +19,14 @@ public struct OutputBuffer: Sendable {
     @inlinable public mutating func append(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
-    /// A literal, without `String`'s UTF-8 access overhead (an unlabelled string literal
-    /// argument resolves to the `String` overload).
+    /// A literal, without `String`'s UTF-8 access overhead (the same as `append(_:)` with a
+    /// literal argument).
     @inlinable public mutating func append(literal s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
+    /// Dynamic text. Disfavoured so that a string literal argument takes the `StaticString`
+    /// overload (no `String` UTF-8 access on the hot path).
+    @_disfavoredOverload
     @inlinable public mutating func append(_ s: String) {
         var s = s
         s.withUTF8 { bytes.append(contentsOf: $0) }
@@ -57,15 +60,23 @@ public struct OutputBuffer: Sendable {
     }
     /// Zero-padded decimal of fixed width (the lowest `width` digits).
     public mutating func padded(_ v: Int, width: Int) {
-        let w = max(0, width)
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: w))
-        var x = max(0, v)
-        var i = start + w - 1
-        while i >= start && x > 0 {
-            bytes[i] = UInt8(ascii: "0") &+ UInt8(x % 10)
-            x /= 10
-            i -= 1
+        var w = max(0, width)
+        if w > 20 {
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: w - 20))
+            w = 20
+        }
+        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var x = UInt64(max(0, v))
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            var i = 19
+            while i >= 20 - w {
+                buf[i] = UInt8(ascii: "0") &+ UInt8(x % 10)
+                x /= 10
+                i -= 1
+            }
+            bytes.append(contentsOf: buf[(20 - w)..<20])
         }
     }
 
@@ -130,6 +141,7 @@ public struct OutputBuffer: Sendable {
 
     /// A JSON string literal with escaping (RFC 8259 §7): `"` `\\` and control characters.
     /// Runs of bytes that need no escaping are copied in one append.
+    @_disfavoredOverload
     public mutating func jsonString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         var s = s
@@ -168,6 +180,8 @@ public struct OutputBuffer: Sendable {
             bytes.append(Self.hexDigit(b & 0x0f))
         }
     }
+    /// A literal as a JSON string: the literal must need no escaping (no `"`, `\\` or control
+    /// characters).
     public mutating func jsonString(_ s: StaticString) {
         bytes.append(UInt8(ascii: "\""))
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -180,6 +194,7 @@ public struct OutputBuffer: Sendable {
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
     }
+    @_disfavoredOverload
     public mutating func key(_ k: String) {
         jsonString(k)
         bytes.append(UInt8(ascii: ":"))
@@ -224,27 +239,42 @@ public enum Timestamp {
         return (m <= 2 ? y + 1 : y, Int(m), Int(d))
     }
 
-    /// Appends e.g. `2026-11-29T09:31:39.123456789Z`.
+    /// Appends e.g. `2026-11-29T09:31:39.123456789Z` (years outside 0-9999 keep their lowest
+    /// four digits).
     public static func rfc3339(_ nanos: Int64, into out: inout OutputBuffer) {
         let secs = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
-        let frac = Int(nanos - secs * 1_000_000_000)
+        let frac = UInt64(truncatingIfNeeded: nanos - secs * 1_000_000_000)
         let days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
         let sod = Int(secs - days * 86400)
         let (y, m, d) = civil(days)
-        out.padded(Int(y), width: 4)
-        out.byte(UInt8(ascii: "-"))
-        out.padded(m, width: 2)
-        out.byte(UInt8(ascii: "-"))
-        out.padded(d, width: 2)
-        out.byte(UInt8(ascii: "T"))
-        out.padded(sod / 3600, width: 2)
-        out.byte(UInt8(ascii: ":"))
-        out.padded(sod / 60 % 60, width: 2)
-        out.byte(UInt8(ascii: ":"))
-        out.padded(sod % 60, width: 2)
-        out.byte(UInt8(ascii: "."))
-        out.padded(frac, width: 9)
-        out.byte(UInt8(ascii: "Z"))
+        // 30 bytes, filled in place and appended once.
+        var t: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &t) { b in
+            @inline(__always) func put(_ v: UInt64, at end: Int, width: Int) {
+                var x = v
+                var i = end
+                while i > end - width {
+                    b[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: x % 10)
+                    x /= 10
+                    i -= 1
+                }
+            }
+            put(UInt64(truncatingIfNeeded: max(0, y)), at: 3, width: 4)
+            b[4] = UInt8(ascii: "-")
+            put(UInt64(m), at: 6, width: 2)
+            b[7] = UInt8(ascii: "-")
+            put(UInt64(d), at: 9, width: 2)
+            b[10] = UInt8(ascii: "T")
+            put(UInt64(sod / 3600), at: 12, width: 2)
+            b[13] = UInt8(ascii: ":")
+            put(UInt64(sod / 60 % 60), at: 15, width: 2)
+            b[16] = UInt8(ascii: ":")
+            put(UInt64(sod % 60), at: 18, width: 2)
+            b[19] = UInt8(ascii: ".")
+            put(frac, at: 28, width: 9)
+            b[29] = UInt8(ascii: "Z")
+            out.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[0..<30]))
+        }
     }
 
     /// `HH:MM:SS.nnnnnnnnn` (time of day, UTC), as tcpdump's default prints it.

@@ -13,6 +13,10 @@ struct Failover: ParsableCommand {
         case text, json, jsonl, html
     }
 
+    enum TimelineScope: String, ExpressibleByArgument, CaseIterable {
+        case all, notable
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Judge an HA gateway failover: per IKE SA timeline, takeover, RFC 6311 sync/reset exchanges, ESP, anomalies.",
         discussion: """
@@ -50,6 +54,9 @@ struct Failover: ParsableCommand {
 
     @Option(name: .customLong("max-timeline"), help: "Most timeline entries kept per IKE SA.")
     var maxTimeline: Int = 512
+
+    @Option(name: .customLong("timeline"), help: "Timeline entries kept per IKE SA: all, or notable (everything but plain requests and the responses answering them, which are only counted). Default: notable for jsonl (memory set by the live SAs), all otherwise.")
+    var timeline: TimelineScope?
 
     @Option(name: .customLong("esp-jump-threshold"), help: "A forward ESP/AH sequence step above this is a jump.")
     var espJumpThreshold: UInt32 = 4096
@@ -89,15 +96,16 @@ struct Failover: ParsableCommand {
         options.sameMessageWindowNanoseconds = Int64(sameMessageWindow) * 1_000_000
         guard idleTimeout > 0, idleTimeout <= 31_536_000 else { throw CLIError.usage("--idle-timeout must be 1 to 31536000 seconds") }
         options.analyzer.idleTimeoutNanos = Int64(idleTimeout) * 1_000_000_000
+        let chosen = format ?? (output?.hasSuffix(".html") == true ? .html : output == nil && isatty(1) != 0 ? .text : .json)
+        options.analyzer.routineTimeline = (timeline ?? (chosen == .jsonl ? .notable : .all)) == .all
         let keys = try input.keyTable()
         let pipeline = FailoverPipeline(options: options, keys: keys)
-        let chosen = format ?? (output?.hasSuffix(".html") == true ? .html : output == nil && isatty(1) != 0 ? .text : .json)
         // jsonl streams finished SAs to standard output; into a file it is written at the end.
+        // Lines are written in 64 KB chunks from files, one by one from a live interface.
+        let lines = LineOutput(immediate: input.interface != nil || follow)
         if chosen == .jsonl && output == nil {
             pipeline.analyzer.onRetire = { sa in
-                var line = OutputBuffer(capacity: 4096)
-                FailoverJSONRenderer().renderLine(sa, into: &line)
-                line.flush(to: 1)
+                lines.add { FailoverJSONRenderer().renderLine(sa, into: &$0) }
             }
         }
         if follow {
@@ -117,8 +125,16 @@ struct Failover: ParsableCommand {
             Stderr.line("ikev2: \(reader.sources.count) capture points: \(c.ikeSightings) IKE and \(c.espSightings) ESP further sightings folded into their first copy"
                         + (c.sightingsEvicted > 0 ? " (\(c.sightingsEvicted) packets forgotten early: sighting table full)" : ""))
         }
-        let report = pipeline.finish()
         let info = FailoverRunInfo(keysGiven: keys != nil, counts: pipeline.counts)
+        if chosen == .jsonl && output == nil {
+            // The SAs still live are written as they are finished, then the summary line.
+            let rest = pipeline.finish { sa in lines.add { FailoverJSONRenderer().renderLine(sa, into: &$0) } }
+            lines.add { FailoverJSONRenderer().renderSummaryLine(rest, info: info, into: &$0) }
+            lines.flush()
+            if let failure { throw failure }
+            return
+        }
+        let report = pipeline.finish()
         var out = OutputBuffer()
         switch chosen {
         case .json: FailoverJSONRenderer().render(report, info: info, into: &out)
@@ -133,4 +149,20 @@ struct Failover: ParsableCommand {
         if let output { try ReportFile.write(out.bytes, to: output) } else { out.flush(to: 1) }
         if let failure { throw failure }
     }
+}
+
+/// Standard output for line formats: lines gathered into chunks (one write per 64 KB), or
+/// written one by one when each should be seen at once (live capture, `--follow`).
+final class LineOutput {
+    private var out = OutputBuffer()
+    private let immediate: Bool
+
+    init(immediate: Bool) { self.immediate = immediate }
+
+    func add(_ render: (inout OutputBuffer) -> Void) {
+        render(&out)
+        if immediate { out.flush(to: 1) } else { out.flushIfNeeded(to: 1) }
+    }
+
+    func flush() { out.flush(to: 1) }
 }

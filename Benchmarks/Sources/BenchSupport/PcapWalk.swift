@@ -23,6 +23,9 @@ public struct WalkCounts: Sendable, Hashable {
     public var esp = 0
     public var keepalives = 0
     public var other = 0
+    /// SA transforms seen and the sum of their IDs (`--chain`, as `perf/walk.c` prints them).
+    public var transforms = 0
+    public var check = 0
     public init() {}
 }
 
@@ -207,6 +210,33 @@ public enum PcapWalk {
             while let p = try it.next() {
                 try p.validateBody()
                 counts.payloads += 1
+            }
+        } catch {
+            counts.malformed += 1
+        }
+    }
+
+    /// The walk `perf/walk.c` (the plain C floor) does, through the library's views: the header,
+    /// the generic payload chain, and inside SA payloads every proposal and transform (transform
+    /// IDs summed, as the C walker does), nothing else validated.
+    public static func parseAndWalkChain(_ bytes: RawSpan, counts: inout WalkCounts) {
+        counts.ikeMessages += 1
+        counts.ikeBytes += bytes.byteCount
+        do throws(IKEError) {
+            let msg = try IKEMessageView(parsing: bytes)
+            var it = msg.payloads
+            while let p = try it.next() {
+                counts.payloads += 1
+                counts.check &+= Int(p.type.rawValue)
+                guard p.type == .securityAssociation else { continue }
+                var proposals = try p.securityAssociation().proposals
+                while let prop = try proposals.next() {
+                    var transforms = prop.transforms
+                    while let t = try transforms.next() {
+                        counts.transforms += 1
+                        counts.check &+= Int(t.id)
+                    }
+                }
             }
         } catch {
             counts.malformed += 1

@@ -5,6 +5,8 @@
 //               IKEMessageView(parsing:) + every payload's validateBody() (default)
 //   --populate  the same with MAP_POPULATE (page faults paid at map time)
 //   --header    mmap walk, header parse only
+//   --chain     mmap walk, header + payload chain + SA proposals/transforms only: the same walk
+//               as the plain C walker perf/walk.c ("walk ike FILE"), for a like-for-like floor
 //   --pcap      IKEv2Capture.CaptureReader (libpcap, full decoder) + the same parse + walk
 //   --errors    as --mmap, printing the first 10 codec errors (to check a capture)
 // Prints counts and the in-process time of the last repetition as one JSON line.
@@ -24,7 +26,7 @@ if let first = args.first, first.hasPrefix("--") {
     args.removeFirst()
 }
 guard let path = args.first else {
-    print("usage: bench-walk [--mmap|--populate|--header|--pcap] FILE [REPEAT]")
+    print("usage: bench-walk [--mmap|--populate|--header|--chain|--pcap] FILE [REPEAT]")
     exit(2)
 }
 let repeats = max(1, args.count > 1 ? Int(args[1]) ?? 1 : 1)
@@ -42,11 +44,13 @@ do {
         counts = WalkCounts()
         let t0 = now()
         switch mode {
-        case "--mmap", "--populate", "--header":
+        case "--mmap", "--populate", "--header", "--chain":
             let file = try MappedFile(path: path, populate: mode == "--populate")
             try file.withBytes { bytes in
                 if mode == "--header" {
                     try PcapWalk.forEachIKE(in: bytes, counts: &counts) { PcapWalk.parseHeader($0, counts: &$1) }
+                } else if mode == "--chain" {
+                    try PcapWalk.forEachIKE(in: bytes, counts: &counts) { PcapWalk.parseAndWalkChain($0, counts: &$1) }
                 } else {
                     try PcapWalk.forEachIKE(in: bytes, counts: &counts) { PcapWalk.parseAndWalk($0, counts: &$1) }
                 }
@@ -97,4 +101,5 @@ let rate = secs > 0 ? Double(counts.ikeMessages) / secs : 0
 print("{\"mode\":\"\(mode.dropFirst(2))\",\"records\":\(counts.records),\"ike\":\(counts.ikeMessages),"
     + "\"payloads\":\(counts.payloads),\"malformed\":\(counts.malformed),\"esp\":\(counts.esp),"
     + "\"keepalives\":\(counts.keepalives),\"other\":\(counts.other),\"ikeBytes\":\(counts.ikeBytes),"
+    + "\"transforms\":\(counts.transforms),\"check\":\(counts.check),"
     + "\"seconds\":\(secs),\"messagesPerSecond\":\(Int(rate))}")
