@@ -2,6 +2,7 @@ import Testing
 import IKEv2
 import IKEv2Mutation
 import IKEv2HA
+import TestSupport
 
 /// Byte examples of each RFC 6311 §6 notify, constructed from its layout.
 @Suite struct ConstructedExampleTests {
@@ -214,28 +215,28 @@ import IKEv2HA
 /// Third-party bytes: scapy's RFC 5685 REDIRECT capture (corpus `scapy/ikev2_notify_redirect.pcap`).
 @Suite struct CorpusNotifyTests {
     @Test func redirectCapture() throws {
-        let messages = try HAFixtures.ikeMessagesFromPcap("scapy/ikev2_notify_redirect.pcap")
+        let messages = try Fixtures.ikeMessages(inCapture: "scapy/ikev2_notify_redirect.pcap")
         #expect(messages.count == 4)
         let d = NotifyDecoder()
-        let first = try HAFixtures.notifies(messages[0]).map { try d.decode($0) }
+        let first = try outerNotifies(messages[0]).map { try d.decode($0) }
         #expect(first.contains(.redirectSupported))
         #expect(first.contains(.fragmentationSupported))
         #expect(first.contains(.signatureHashAlgorithms([1, 2, 3, 4])))
         // NAT_DETECTION_* with Protocol ID 1 (ignored on receipt, RFC 7296 §3.10).
         #expect(first.contains(.natDetectionSourceIP(Hex.decode("53120985399e14cf2b79211f375b439bd03031ac") ?? [])))
 
-        let second = try HAFixtures.notifies(messages[1]).map { try d.decode($0) }
+        let second = try outerNotifies(messages[1]).map { try d.decode($0) }
         guard case .redirect(let gw, let nonce)? = second.first else { Issue.record("no REDIRECT: \(second)"); return }
         #expect(gw == .fqdn(Array("moneybin.duckburg.disney.com".utf8)))
         #expect(gw.text == "moneybin.duckburg.disney.com")
         #expect(nonce.count == 40)
         #expect(second.first?.fields.map(\.key) == ["gateway_identity_type", "gateway_identity", "nonce"])
 
-        let third = try HAFixtures.notifies(messages[2]).map { try d.decode($0) }
+        let third = try outerNotifies(messages[2]).map { try d.decode($0) }
         #expect(third.contains(.redirectedFrom(.ipv4([10, 5, 2, 52]))))
         #expect(GatewayIdentity.ipv4([10, 5, 2, 52]).text == "10.5.2.52")
 
-        let fourth = try HAFixtures.notifies(messages[3]).map { try d.decode($0) }
+        let fourth = try outerNotifies(messages[3]).map { try d.decode($0) }
         #expect(fourth == [.raw(spi: [], data: [])])  // NO_PROPOSAL_CHOSEN has no typed form
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import IKEv2
 import IKEv2Capture
 import Testing
+import TestSupport
 
 /// `contrib/wireshark/ikev2-ha.lua` run by tshark, checked field by field against
 /// `ikev2 dissect --format json` on the same frames (two independent decoders of the same bytes).
@@ -52,7 +53,7 @@ struct WiresharkPluginTests {
         var args = ["-r", pcap, "-X", "lua_script:\(script)", "-T", "fields", "-E", "header=n",
                     "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number", "-e", "_ws.expert.message"]
         for f in fields { args += ["-e", f] }
-        if let keys { args += ["-o", "uat:ikev2_decryption_table:\(try SynthSupport.uatRows(keys))"] }
+        if let keys { args += ["-o", "uat:ikev2_decryption_table:\(try Fixtures.uatRows(keys))"] }
         for p in prefs { args += ["-o", p] }
         let r = try run(tshark, args)
         // A script that fails to load only warns; make that a failure with tshark's own words.
@@ -88,7 +89,7 @@ struct WiresharkPluginTests {
         var args = ["dissect", pcap, "--format", "json"]
         if let keys { args += ["--keys", keys] }
         if let resetType { args += ["--reset-notify-type", String(resetType)] }
-        let r = try CLITests.run(args)
+        let r = try CLI.run(args)
         try #require(r.status == 0, "ikev2 dissect failed: \(r.err)")
         var out: FrameFields = [:]
         for line in r.out.split(separator: "\n") {
@@ -240,7 +241,7 @@ struct WiresharkPluginTests {
     @Test("cleartext notifies, the ESN delta, malformed notifies and the reset type preference match ikev2 dissect")
     func cleartextAndPreference() throws {
         let tshark = try #require(Fixtures.tool("tshark"))
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pcap = dir.appendingPathComponent("ha-cleartext.pcap").path
         try Self.writeCleartextCapture(pcap)
@@ -273,10 +274,10 @@ struct WiresharkPluginTests {
     @Test("the HA notifies of `ikev2 mutate` (wrong sizes, SPI, Protocol ID, controls): same fields and the same RFC 6311 errors")
     func mutatedNotifies() throws {
         let tshark = try #require(Fixtures.tool("tshark"))
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pcap = dir.appendingPathComponent("mutated.pcap").path
-        let made = try CLITests.run(["mutate", "--synthesize", "2", "-o", pcap, "--seed", "14"])
+        let made = try CLI.run(["mutate", "--synthesize", "2", "-o", pcap, "--seed", "14"])
         try #require(made.status == 0, "ikev2 mutate failed: \(made.err)")
         // Only the ha-notify family: the other families break the message structure, where
         // Wireshark's ISAKMP dissector and the strict parser legitimately disagree.

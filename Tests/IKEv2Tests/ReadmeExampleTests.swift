@@ -1,5 +1,6 @@
 import IKEv2
 import Testing
+import TestSupport
 
 /// The README's library example, kept compiling and true.
 @Suite struct ReadmeExampleTests {
