@@ -85,6 +85,15 @@ let package = Package(
             name: "IKEv2ReportTests",
             dependencies: ["IKEv2Report", "IKEv2Synth", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "IKEv2HA", "TestSupport"]
         ),
+        .testTarget(
+            name: "IKEv2SynthTests",
+            dependencies: ["IKEv2Synth", "IKEv2Report", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "IKEv2HA", "TestSupport"]
+        ),
+        // Runs the built `ikev2` executable (SwiftPM builds it with the tests).
+        .testTarget(
+            name: "IKEv2CLITests",
+            dependencies: ["IKEv2Report", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

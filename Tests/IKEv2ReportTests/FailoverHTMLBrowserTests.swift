@@ -47,7 +47,7 @@ struct FailoverHTMLBrowserTests {
         args += ["--dump-dom", page.absoluteString]
         // A hung browser must not hang the suite.
         let timeout = Fixtures.tool("timeout")
-        let r = try WiresharkPluginTests.run(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
+        let r = try Fixtures.runWithStatus(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
         try #require(r.status == 0, "chromium failed (\(r.status)): \(r.err.suffix(2000))")
         let console = r.err.split(separator: "\n").filter { $0.contains(":CONSOLE") }.joined(separator: "\n")
         return Load(dom: r.out, console: console, pageRequests: try pageRequests(netLog))
@@ -128,7 +128,7 @@ struct FailoverHTMLBrowserTests {
         let args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                     "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
                     "--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", html.absoluteString]
-        let r = try WiresharkPluginTests.run(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
+        let r = try Fixtures.runWithStatus(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
         try #require(r.status == 0, "chromium --print-to-pdf failed: \(r.err.suffix(1000))")
         let text = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
         let boxes = text.components(separatedBy: "/MediaBox [").dropFirst().map { $0.prefix { $0 != "]" } }

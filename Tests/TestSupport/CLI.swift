@@ -25,6 +25,29 @@ extension Fixtures {
         p.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// Runs a command and returns its status, standard output and standard error. Standard error
+    /// goes through a file, so neither pipe can fill up while the other is read.
+    package static func runWithStatus(_ exe: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
+            throw FixtureError.unexpected("cannot create \(errURL.path)")
+        }
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = errHandle
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        try errHandle.close()
+        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self), err)
+    }
 }
 
 /// The built `ikev2` executable.

@@ -27,27 +27,6 @@ struct WiresharkPluginTests {
     /// Frame number -> field name -> values in order (fields without a value left out).
     typealias FrameFields = [Int: [String: [String]]]
 
-    /// Runs `exe` and returns standard output and standard error (stderr goes through a file, so
-    /// neither pipe can fill up while the other is read).
-    static func run(_ exe: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lua-err-\(UUID().uuidString)")
-        try #require(FileManager.default.createFile(atPath: errURL.path, contents: nil), "cannot create \(errURL.path)")
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = errHandle
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        try errHandle.close()
-        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self), err)
-    }
-
     /// What the plugin shows in tshark, with the key table as `ikev2_decryption_table`.
     static func tsharkFields(_ tshark: String, pcap: String, keys: String?, prefs: [String] = []) throws -> FrameFields {
         var args = ["-r", pcap, "-X", "lua_script:\(script)", "-T", "fields", "-E", "header=n",
@@ -55,7 +34,7 @@ struct WiresharkPluginTests {
         for f in fields { args += ["-e", f] }
         if let keys { args += ["-o", "uat:ikev2_decryption_table:\(try Fixtures.uatRows(keys))"] }
         for p in prefs { args += ["-o", p] }
-        let r = try run(tshark, args)
+        let r = try Fixtures.runWithStatus(tshark, args)
         // A script that fails to load only warns; make that a failure with tshark's own words.
         let problems = r.err.split(separator: "\n").filter { $0.localizedCaseInsensitiveContains("lua") || $0.contains("ikev2ha") }
         try #require(r.status == 0 && problems.isEmpty, "tshark with the plugin failed (\(r.status)): \(r.err)")
