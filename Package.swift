@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(
             name: "IKEv2Tests", dependencies: ["IKEv2", "IKEv2Mutation", "TestSupport"], exclude: ["Regressions"]
         ),
-        .testTarget(name: "IKEv2CryptoTests", dependencies: ["IKEv2Crypto", "IKEv2", "TestSupport"]),
+        .testTarget(name: "IKEv2CryptoTests", dependencies: ["IKEv2Crypto", "IKEv2", "IKEv2Capture", "TestSupport"]),
         .testTarget(name: "IKEv2HATests", dependencies: ["IKEv2HA", "IKEv2", "IKEv2Mutation", "TestSupport"]),
         .testTarget(name: "IKEv2CaptureTests", dependencies: ["IKEv2Capture", "IKEv2", "TestSupport"]),
         .testTarget(
