@@ -71,14 +71,28 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Regressions/ holds fuzz-found inputs, read through #filePath (not resources).
-        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2", "IKEv2Mutation"], exclude: ["Regressions"]),
-        .testTarget(name: "IKEv2CryptoTests", dependencies: ["IKEv2Crypto", "IKEv2"]),
-        .testTarget(name: "IKEv2HATests", dependencies: ["IKEv2HA", "IKEv2", "IKEv2Mutation"]),
-        .testTarget(name: "IKEv2CaptureTests", dependencies: ["IKEv2Capture", "IKEv2"]),
+        // Shared by the test targets: the one fixture locator (Tests/Fixtures, samples/), the
+        // built `ikev2` binary, tool lookup. A regular target so tests can share it; not a product.
+        .target(name: "TestSupport", dependencies: ["IKEv2", "IKEv2Capture"], path: "Tests/TestSupport"),
+        // Regressions/ holds fuzz-found inputs, read through the locator (not resources).
+        .testTarget(
+            name: "IKEv2Tests", dependencies: ["IKEv2", "IKEv2Mutation", "TestSupport"], exclude: ["Regressions"]
+        ),
+        .testTarget(name: "IKEv2CryptoTests", dependencies: ["IKEv2Crypto", "IKEv2", "IKEv2Capture", "TestSupport"]),
+        .testTarget(name: "IKEv2HATests", dependencies: ["IKEv2HA", "IKEv2", "IKEv2Mutation", "TestSupport"]),
+        .testTarget(name: "IKEv2CaptureTests", dependencies: ["IKEv2Capture", "IKEv2", "TestSupport"]),
         .testTarget(
             name: "IKEv2ReportTests",
-            dependencies: ["IKEv2Report", "IKEv2Synth", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "IKEv2HA"]
+            dependencies: ["IKEv2Report", "IKEv2Synth", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "IKEv2HA", "TestSupport"]
+        ),
+        .testTarget(
+            name: "IKEv2SynthTests",
+            dependencies: ["IKEv2Synth", "IKEv2Report", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "IKEv2HA", "TestSupport"]
+        ),
+        // Runs the built `ikev2` executable (SwiftPM builds it with the tests).
+        .testTarget(
+            name: "IKEv2CLITests",
+            dependencies: ["IKEv2Report", "IKEv2Capture", "IKEv2", "IKEv2Crypto", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

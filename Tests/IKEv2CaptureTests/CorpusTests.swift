@@ -2,24 +2,7 @@ import Foundation
 import IKEv2
 import IKEv2Capture
 import Testing
-
-/// Fixture locations, relative to this file.
-enum Fixtures {
-    static let root: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let corpus = root.appendingPathComponent("corpus")
-
-    /// Every pcap/pcapng/cap file under the corpus, relative paths.
-    static func captureFiles() -> [String] {
-        let fm = FileManager.default
-        guard let e = fm.enumerator(atPath: corpus.path) else { return [] }
-        var out: [String] = []
-        while let p = e.nextObject() as? String {
-            if p.hasSuffix(".pcap") || p.hasSuffix(".pcapng") || p.hasSuffix(".cap") { out.append(p) }
-        }
-        return out.sorted()
-    }
-}
+import TestSupport
 
 /// One ISAKMP row as tshark printed it (frame, Message ID, exchange type or nil when tshark
 /// left the field empty).
@@ -80,7 +63,7 @@ func ikeRows(_ path: String, options: CaptureOptions = .init()) throws -> (rows:
 @Suite struct CorpusDifferentialTests {
     @Test func everyCaptureIsListedInTheSummary() throws {
         let listed = Set(try loadSummary().map(\.file))
-        let files = Fixtures.captureFiles()
+        let files = Fixtures.captures()
         #expect(files.count >= 100)
         for f in files { #expect(listed.contains(f), "\(f) not in tshark_summary.json") }
     }

@@ -1,6 +1,7 @@
 import IKEv2
 import Testing
 @testable import IKEv2Crypto
+import TestSupport
 
 /// The AOSP IKE library's decryption vectors (`android-ike/decryption_vectors.json`).
 @Suite struct AndroidVectorTests {

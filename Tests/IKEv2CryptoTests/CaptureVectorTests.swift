@@ -1,6 +1,7 @@
 import IKEv2
 import Testing
 @testable import IKEv2Crypto
+import TestSupport
 
 /// Wireshark's AES-CCM frames (quoted by scapy) with Wireshark's key table, and tcpdump's
 /// ikev2pI2.pcap with its secrets file.

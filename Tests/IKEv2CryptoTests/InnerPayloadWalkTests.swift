@@ -1,6 +1,7 @@
 import IKEv2
 import Testing
 @testable import IKEv2Crypto
+import TestSupport
 
 /// The decrypt result walks its own inner payloads (issue 17): `innerPayloads`,
 /// `forEachInnerPayload`, `ownedInnerPayloads()` and `innerSummary`.

@@ -2,12 +2,11 @@ import Foundation
 import IKEv2
 @testable import IKEv2Crypto
 import Testing
+import TestSupport
 
 /// `IKEKeyTable(contentsOfFile:)` and `wiresharkText()` as tshark's UAT text (issue 17).
 @Suite struct KeyFileTests {
-    static let samples = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("samples")
+    static let samples = Fixtures.samples
 
     func tempDir() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("keyfile-\(UUID().uuidString)")
@@ -53,9 +52,9 @@ import Testing
             (dir + "/empty.keys/x", "a component of the path is not a directory"),
             ("", "the path is empty"),
         ]
-        FileManager.default.createFile(atPath: dir + "/empty.keys", contents: Data())
-        FileManager.default.createFile(atPath: dir + "/comments.keys", contents: Data("# header\n\n   \n".utf8))
-        FileManager.default.createFile(atPath: dir + "/binary.keys", contents: Data([0x31, 0xff, 0xfe, 0x0a]))
+        #expect(FileManager.default.createFile(atPath: dir + "/empty.keys", contents: Data()))
+        #expect(FileManager.default.createFile(atPath: dir + "/comments.keys", contents: Data("# header\n\n   \n".utf8)))
+        #expect(FileManager.default.createFile(atPath: dir + "/binary.keys", contents: Data([0x31, 0xff, 0xfe, 0x0a])))
         for (path, reason) in cases {
             let e = try #require(error { () throws(KeyTableError) in try IKEKeyTable(contentsOfFile: path) }, "\(path)")
             #expect(e.kind == .file)
@@ -79,7 +78,7 @@ import Testing
             return
         }
         let path = try tempDir() + "/secret.keys"
-        FileManager.default.createFile(atPath: path, contents: Data("x\n".utf8), attributes: [.posixPermissions: 0])
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("x\n".utf8), attributes: [.posixPermissions: 0]))
         let e = try #require(error { () throws(KeyTableError) in try IKEKeyTable(contentsOfFile: path) })
         #expect(e.description == "key file \(path): permission denied")
     }

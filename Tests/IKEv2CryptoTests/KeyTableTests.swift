@@ -1,6 +1,7 @@
 import IKEv2
 import Testing
 @testable import IKEv2Crypto
+import TestSupport
 
 @Suite struct KeyTableTests {
     @Test func wiresharkTemplateParsesAndWritesBackByteForByte() throws {

@@ -1,6 +1,7 @@
 import IKEv2
 import Testing
 @testable import IKEv2Crypto
+import TestSupport
 
 /// Encrypt-then-decrypt for every algorithm pair, plus fragmentation and reassembly.
 @Suite struct RoundTripTests {

@@ -194,3 +194,16 @@ import IKEv2HA
         #expect(throws: HAError.messageIDSpaceExhausted) { try MessageIDCounters(highestSent: .max, highestReceived: 0) }
     }
 }
+
+/// The byte example of the sync notify (the codec side is `ConstructedExampleTests` in
+/// IKEv2Tests), computed by the procedure: M1 = 5 + 5, P1 = 11 + 1; the peer answers (P2, M2) = (14, 10).
+@Suite struct ConstructedSyncExampleTests {
+    @Test func constructedExample() throws {
+        var member = MessageIDSyncRequester(replicated: MessageIDCounters(nextSend: 5, nextExpected: 12))
+        let made = try member.makeRequest(margin: 5, nonce: 0xA1B2C3D4)
+        #expect(made == MessageIDSyncData(nonce: 0xA1B2C3D4, expectedSend: 10, expectedRecv: 12))
+        var peer = MessageIDSyncResponder(counters: MessageIDCounters(nextSend: 14, nextExpected: 7))
+        guard case .respond(let answer, _) = peer.handleRequest(made) else { Issue.record("dropped"); return }
+        #expect(answer == MessageIDSyncData(nonce: 0xA1B2C3D4, expectedSend: 14, expectedRecv: 10))
+    }
+}

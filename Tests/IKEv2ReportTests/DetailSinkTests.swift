@@ -2,6 +2,7 @@ import IKEv2
 import IKEv2Capture
 @testable import IKEv2Report
 import Testing
+import TestSupport
 
 /// The streaming JSON path (`JSONDetailSink`) and the `Field` path (`FieldBuilder`, used by the
 /// text renderer) are driven by the same emitters (`PayloadDetails`, `NotifyDetails`); these

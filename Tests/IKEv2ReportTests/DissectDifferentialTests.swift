@@ -2,6 +2,7 @@ import Foundation
 import IKEv2Capture
 import IKEv2Report
 import Testing
+import TestSupport
 
 /// What one IKE message looks like to a tool: the fields both tshark and we print.
 struct MessageFacts: Hashable, CustomStringConvertible {

@@ -5,6 +5,7 @@ import IKEv2Crypto
 import IKEv2HA
 import IKEv2Report
 import Testing
+import TestSupport
 
 /// `ikev2 failover` judged against the independent Python/scapy capture
 /// (`Tests/Fixtures/independent`, see its README.md and expected.json).

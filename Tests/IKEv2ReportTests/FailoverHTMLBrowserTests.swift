@@ -4,6 +4,7 @@ import IKEv2HA
 import IKEv2Report
 import IKEv2Synth
 import Testing
+import TestSupport
 
 /// `ikev2 failover --format html -o` on every bundled sample, loaded by headless Chromium: the DOM
 /// after the inline script ran holds the ladder, the takeover frames and the sync/reset values;
@@ -46,7 +47,7 @@ struct FailoverHTMLBrowserTests {
         args += ["--dump-dom", page.absoluteString]
         // A hung browser must not hang the suite.
         let timeout = Fixtures.tool("timeout")
-        let r = try WiresharkPluginTests.run(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
+        let r = try Fixtures.runWithStatus(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
         try #require(r.status == 0, "chromium failed (\(r.status)): \(r.err.suffix(2000))")
         let console = r.err.split(separator: "\n").filter { $0.contains(":CONSOLE") }.joined(separator: "\n")
         return Load(dom: r.out, console: console, pageRequests: try pageRequests(netLog))
@@ -70,7 +71,7 @@ struct FailoverHTMLBrowserTests {
 
     /// The checker can fail: a page with an external image and stylesheet, no policy, is caught.
     @Test func networkCheckSeesAPageRequest() throws {
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let page = dir.appendingPathComponent("leaky.html")
         try Data("""
@@ -85,7 +86,7 @@ struct FailoverHTMLBrowserTests {
     /// The inline script in a browser: a link into a collapsed group opens it; clicking a numeric
     /// column twice sorts it descending, as numbers (60 before 9).
     @Test func sortingAndOpeningLinkedGroups() throws {
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pcap = dir.appendingPathComponent("mixed.pcap").path
         _ = try MixedCapture.write(to: pcap, messages: 600, seed: 5)
@@ -117,17 +118,17 @@ struct FailoverHTMLBrowserTests {
     /// `@page` asks for A4 landscape: Chromium's PDF has pages of 842 x 595 points.
     @Test func printsOnA4Landscape() throws {
         let exe = try #require(Self.chromium)
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let html = dir.appendingPathComponent("report.html")
-        let cli = try CLITests.run(["failover", CLITests.sample, "--keys", CLITests.keys, "-o", html.path])
+        let cli = try CLI.run(["failover", CLI.sample, "--keys", CLI.keys, "-o", html.path])
         try #require(cli.status == 0, "\(cli.err)")
         let pdf = dir.appendingPathComponent("report.pdf")
         let timeout = Fixtures.tool("timeout")
         let args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                     "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir=\(dir.appendingPathComponent("profile").path)",
                     "--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", html.absoluteString]
-        let r = try WiresharkPluginTests.run(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
+        let r = try Fixtures.runWithStatus(timeout ?? exe, (timeout != nil ? ["120", exe] : []) + args)
         try #require(r.status == 0, "chromium --print-to-pdf failed: \(r.err.suffix(1000))")
         let text = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
         let boxes = text.components(separatedBy: "/MediaBox [").dropFirst().map { $0.prefix { $0 != "]" } }
@@ -138,14 +139,14 @@ struct FailoverHTMLBrowserTests {
         }
     }
 
-    @Test(arguments: try FailoverHTMLTests.sampleNames())
+    @Test(arguments: try Fixtures.sampleNames())
     func sampleReportInChromium(_ name: String) throws {
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let html = dir.appendingPathComponent("\(name).html")
         let pcap = Fixtures.samples.appendingPathComponent("\(name).pcap").path
         let keys = Fixtures.samples.appendingPathComponent("\(name).keys").path
-        let cli = try CLITests.run(["failover", pcap, "--keys", keys, "--format", "html", "-o", html.path])
+        let cli = try CLI.run(["failover", pcap, "--keys", keys, "--format", "html", "-o", html.path])
         try #require(cli.status == 0, "ikev2 failover failed: \(cli.err)")
         #expect(cli.out.isEmpty, "the report goes to the file, not to standard output")
 

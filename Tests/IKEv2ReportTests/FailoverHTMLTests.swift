@@ -6,6 +6,7 @@ import IKEv2HA
 import IKEv2Synth
 import IKEv2Report
 import Testing
+import TestSupport
 
 /// `FailoverHTMLRenderer` on the bundled samples and on reports edited to reach its edges:
 /// escaping, collapsing quiet stretches, grouping SAs without findings, no external references.
@@ -26,12 +27,6 @@ import Testing
         var out = OutputBuffer()
         r.render(report, info: info, into: &out)
         return out.string
-    }
-
-    /// Every bundled sample's name.
-    static func sampleNames() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: Fixtures.samples.path)
-            .filter { $0.hasSuffix(".pcap") }.map { String($0.dropLast(5)) }.sorted()
     }
 
     static func count(_ needle: String, in s: String) -> Int { s.components(separatedBy: needle).count - 1 }
@@ -65,7 +60,7 @@ import Testing
         #expect(Self.count("<script", in: page) == 1)
     }
 
-    @Test(arguments: try FailoverHTMLTests.sampleNames())
+    @Test(arguments: try Fixtures.sampleNames())
     func noExternalReferences(_ name: String) throws {
         for keys in [true, false] {
             let (report, info) = try Self.sample(name, keys: keys)
@@ -175,7 +170,7 @@ import Testing
     @Test func sasWithoutFindingsAreGroupedWithoutLadders() throws {
         // A capture of many ordinary SAs (the benchmark generator), without keys: every SA has
         // keys-missing only, which is not a finding.
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pcap = dir.appendingPathComponent("mixed.pcap").path
         let s = try MixedCapture.write(to: pcap, messages: 600, seed: 3)
@@ -219,7 +214,7 @@ import Testing
     }
 
     @Test func everySampleRendersUniqueIDsAndResolvedLinks() throws {
-        for name in try Self.sampleNames() {
+        for name in try Fixtures.sampleNames() {
             let (report, info) = try Self.sample(name)
             let page = Self.html(report, info: info)
             let ids = Self.attributes("id", in: page)
@@ -229,54 +224,6 @@ import Testing
                 for ev in sa.events { #expect(page.contains("at frame \(ev.frame), \(ev.side.rawValue) side"), "\(name)") }
             }
         }
-    }
-}
-
-/// `ikev2 failover -o FILE`: the report lands in the file atomically; bad paths are one-line errors.
-@Suite struct FailoverOutputFileTests {
-    @Test func writesTheReportAndNoTemporaryFile() throws {
-        let dir = try SynthSupport.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let out = dir.appendingPathComponent("report.html").path
-        // An earlier report is replaced whole.
-        try Data("old".utf8).write(to: URL(fileURLWithPath: out))
-        let r = try CLITests.run(["failover", CLITests.sample, "--keys", CLITests.keys, "-o", out])
-        #expect(r.status == 0 && r.out.isEmpty && r.err.isEmpty)
-        let page = try String(contentsOfFile: out, encoding: .utf8)
-        #expect(page.hasPrefix("<!DOCTYPE html>"), "-o *.html defaults to the html format")
-        #expect(page.hasSuffix("</html>\n"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.html"])
-        // Other formats go to the file too.
-        let json = dir.appendingPathComponent("report.json").path
-        #expect(try CLITests.run(["failover", CLITests.sample, "--keys", CLITests.keys, "--format", "json", "-o", json]).status == 0)
-        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-        #expect(doc?["sas"] != nil)
-        // html on standard output.
-        let stdout = try CLITests.run(["failover", CLITests.sample, "--keys", CLITests.keys, "--format", "html"])
-        #expect(stdout.status == 0 && stdout.out == page)
-    }
-
-    @Test func unwritablePathsAreOneLineErrors() throws {
-        let dir = try SynthSupport.tempDir()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let missing = dir.appendingPathComponent("no/such/dir/report.html").path
-        let r1 = try CLITests.run(["failover", CLITests.sample, "-o", missing])
-        #expect(r1.status == 1)
-        #expect(r1.err == "ikev2: cannot write the report to \(missing): its directory: No such file or directory\n")
-        // A directory in the way: the rename fails and nothing is left behind.
-        let taken = dir.appendingPathComponent("taken.html")
-        try FileManager.default.createDirectory(at: taken, withIntermediateDirectories: false)
-        try Data("keep".utf8).write(to: taken.appendingPathComponent("inside"))
-        let r2 = try CLITests.run(["failover", CLITests.sample, "-o", taken.path])
-        #expect(r2.status == 1)
-        #expect(r2.err.hasPrefix("ikev2: cannot write the report to \(taken.path): "))
-        #expect(r2.err.split(separator: "\n").count == 1)
-        #expect(!r2.err.contains("NSCocoaErrorDomain") && !r2.err.contains("Error Domain"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["taken.html"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: taken.path) == ["inside"])
-        // An empty name.
-        let r3 = try CLITests.run(["failover", CLITests.sample, "-o", ""])
-        #expect(r3.status == 2 && r3.err.split(separator: "\n").count == 1)
     }
 }
 

@@ -4,6 +4,7 @@ import IKEv2
 import IKEv2Crypto
 import IKEv2HA
 import IKEv2Report
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -24,7 +25,7 @@ import Glibc
         let fd: Int32
         let sessionPort: UInt16
         init(port: UInt16, sessionPort: UInt16) throws {
-            fd = try IKERelay.bound(0x7f00_0001, port)
+            fd = try boundUDPSocket(0x7f00_0001, port)
             self.sessionPort = sessionPort
         }
         deinit { close(fd) }

@@ -2,6 +2,7 @@ import Foundation
 import IKEv2Capture
 import IKEv2Report
 import Testing
+import TestSupport
 
 /// The facts of one IKEv2 message that tcpdump's printer and our line format both show.
 struct LineFacts: Hashable, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IKEv2
+import TestSupport
 
 /// Third-party raw IKE messages (android-ike, rusticata, openiked): parse, validate, round trip,
 /// and agree with the expectations shipped with the corpus.

@@ -1,6 +1,7 @@
 import Testing
 @testable import IKEv2
 @testable import IKEv2Mutation
+import TestSupport
 
 /// MutationGenerator over the corpus messages and synthesized messages: every variant parses or
 /// fails with an IKEError (never a trap), each expectation holds, and the set is deterministic.

@@ -2,13 +2,13 @@ import Foundation
 import Testing
 @testable import IKEv2
 @testable import IKEv2Mutation
+import TestSupport
 
 /// Replays every minimised fuzz finding of `Tests/IKEv2Tests/Regressions/` through the walk the
 /// fuzz targets run (`CodecWalk.walk`: parse, deep walk, typed notify decoding, SK/SKF splits,
 /// owned conversion, exact and built round trips). Each file is listed in `MANIFEST.md` there.
 @Suite struct FuzzRegressionTests {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Regressions")
+    static let directory = Fixtures.testsRoot.appendingPathComponent("IKEv2Tests/Regressions")
 
     static func inputs() throws -> [(name: String, bytes: [UInt8])] {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)

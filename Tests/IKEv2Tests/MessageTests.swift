@@ -1,5 +1,6 @@
 import Testing
 @testable import IKEv2
+import TestSupport
 
 @Suite struct MessageTests {
     @Test func androidInitResponseParsesAndRoundTrips() throws {

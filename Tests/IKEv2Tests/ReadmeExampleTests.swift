@@ -1,7 +1,9 @@
 import IKEv2
 import Testing
+import TestSupport
 
-/// The README's library example, kept compiling and true.
+/// The README's library example (also the first one of
+/// Sources/IKEv2/Documentation.docc/ParsingAndWalking.md), kept compiling and true.
 @Suite struct ReadmeExampleTests {
     @Test func readmeExample() throws {
         let bytes = try Fixtures.bytes("android-ike/IkeSessionPskTest__SUCCESS_IKE_INIT_RESP.bin")

@@ -1,5 +1,6 @@
 import Testing
 @testable import IKEv2
+import TestSupport
 
 @Suite struct RobustnessTests {
     /// Every strict prefix of every corpus message fails with an IKEError (no trap), both as is

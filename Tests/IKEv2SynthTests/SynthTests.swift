@@ -4,16 +4,10 @@ import IKEv2Crypto
 import IKEv2HA
 import IKEv2Synth
 import Testing
+import TestSupport
 
 /// Helpers for the synthetic-capture tests.
 enum SynthSupport {
-    /// A fresh temporary directory.
-    static func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     static func scenario(_ id: SynthScenario.ID) throws -> SynthScenario {
         try #require(SynthScenario.named(id.rawValue))
     }
@@ -25,12 +19,6 @@ enum SynthSupport {
         let keys = dir.appendingPathComponent("\(s.name).keys").path
         try c.write(pcap: pcap, keys: keys)
         return (c, pcap, keys)
-    }
-
-    /// The key rows of a key file without comment lines, for `-o uat:ikev2_decryption_table:`.
-    static func uatRows(_ keyFile: String) throws -> String {
-        try String(contentsOfFile: keyFile, encoding: .utf8).split(separator: "\n")
-            .filter { !$0.hasPrefix("#") && !$0.isEmpty }.joined(separator: "\n")
     }
 
     /// One PDML field: name, show and showname.
@@ -169,7 +157,7 @@ struct SynthTests {
     @Test("each committed sample is reproduced byte for byte from its seed", arguments: SynthScenario.ID.allCases)
     func samplesReproduce(_ id: SynthScenario.ID) throws {
         let s = try SynthSupport.scenario(id)
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let w = try SynthSupport.writeSample(s, in: dir)
         let committedPcap = Fixtures.samples.appendingPathComponent("\(s.name).pcap")
@@ -200,7 +188,7 @@ struct SynthTsharkTests {
     func tsharkVerifies(_ id: SynthScenario.ID) throws {
         guard let tshark = Fixtures.tool("tshark") else { return }   // skipped without tshark
         let s = try SynthSupport.scenario(id)
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let w = try SynthSupport.writeSample(s, in: dir)
         let e = w.capture.expectation
@@ -265,10 +253,10 @@ struct SynthTsharkTests {
     func wrongKeyFails() throws {
         guard let tshark = Fixtures.tool("tshark") else { return }
         let s = try SynthSupport.scenario(.rfc6311Sync)
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let w = try SynthSupport.writeSample(s, in: dir)
-        var parts = try SynthSupport.uatRows(w.keys).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var parts = try Fixtures.uatRows(w.keys).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         try #require(parts.count == 8)
         parts[6] = (parts[6].hasPrefix("0") ? "1" : "0") + parts[6].dropFirst()
         let bad = dir.appendingPathComponent("bad.keys").path
@@ -285,7 +273,7 @@ struct SynthTsharkTests {
 
 enum SynthPlusTshark {
     static func packets(_ tshark: String, _ pcap: String, _ keys: String) throws -> [Int: [SynthSupport.Field]] {
-        try SynthSupport.tsharkPackets(tshark, pcap: pcap, rows: SynthSupport.uatRows(keys))
+        try SynthSupport.tsharkPackets(tshark, pcap: pcap, rows: Fixtures.uatRows(keys))
     }
 }
 

@@ -6,6 +6,7 @@ import IKEv2HA
 import IKEv2Report
 import IKEv2Synth
 import Testing
+import TestSupport
 
 /// `ikev2 failover`'s verdict judged against each scenario's ground truth (written from the RFCs,
 /// not from what the analyzer prints): the pipeline runs with the scenario's keys over its
@@ -74,7 +75,7 @@ struct SynthVerdictTests {
           arguments: SynthScenario.all.filter { $0.expectedAnomalyKinds.isEmpty }.map(\.id))
     func cleanScenariosHaveNoAnomaly(_ id: SynthScenario.ID) throws {
         let s = try SynthSupport.scenario(id)
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         for seed: UInt64 in [1, 2, 3, 97, 65_537] {
             let c = try s.generate(seed: seed)

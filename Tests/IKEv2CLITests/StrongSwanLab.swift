@@ -11,6 +11,7 @@ import IKEv2Crypto
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// Runs a command, returning its status and combined output.
 @discardableResult
@@ -128,24 +129,13 @@ final class IKERelay: @unchecked Sendable {
         }
         var a: [UInt16: Int32] = [:], b: [UInt16: Int32] = [:]
         for port: UInt16 in [500, 4500] {
-            a[port] = try Self.bound(peerSide, port)
-            b[port] = try Self.bound(gatewaySide, port)
+            a[port] = try boundUDPSocket(peerSide, port)
+            b[port] = try boundUDPSocket(gatewaySide, port)
         }
         peerSideFDs = a
         gatewaySideFDs = b
         gatewayAddress = gateway
         self.gatewayLog = gatewayLog
-    }
-
-    static func bound(_ address: UInt32, _ port: UInt16) throws -> Int32 {
-        let s = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard s >= 0 else { throw LabError("socket: \(String(cString: strerror(errno)))") }
-        var sa = sockaddr_in(address, port)
-        let r = withUnsafePointer(to: &sa) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard r == 0 else { close(s); throw LabError("bind relay port \(port): \(String(cString: strerror(errno)))") }
-        return s
     }
 
     func start() {
@@ -249,13 +239,4 @@ func labSetns(_ fd: Int32, _ type: Int32) -> Int32 {
 struct LabError: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
-}
-
-extension sockaddr_in {
-    init(_ address: UInt32, _ port: UInt16) {
-        self.init()
-        sin_family = sa_family_t(AF_INET)
-        sin_port = port.bigEndian
-        sin_addr.s_addr = address.bigEndian
-    }
 }

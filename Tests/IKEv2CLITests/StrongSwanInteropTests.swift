@@ -6,6 +6,7 @@ import IKEv2Crypto
 #if canImport(Glibc)
 import Glibc
 #endif
+import TestSupport
 
 /// `ikev2 takeover` against a real RFC 6311 peer: strongSwan's charon in network namespaces.
 ///
@@ -63,7 +64,7 @@ import Glibc
 
         let spi = String(format: "%016llx/%016llx", state.spiI, state.spiR)
         let pcap = lab.dir.appendingPathComponent("takeover.pcap").path
-        let takeover = labRun(Self.ip, ["netns", "exec", lab.ns("g"), try CLITests.binary(), "takeover",
+        let takeover = labRun(Self.ip, ["netns", "exec", lab.ns("g"), try CLI.binary(), "takeover",
                                         "--keys", keyFile, "--spi", spi, "--role", "responder",
                                         "--local", "10.16.2.2:4500", "--peer", "10.16.2.1:4500",
                                         "--next-request-id", "\(state.nextRequestID)",
@@ -111,7 +112,7 @@ import Glibc
                       "--next-request-id", "\(state.nextRequestID)", "--peer-next-request-id", "\(state.peerNextRequestID)",
                       "--retransmits", "1", "--format", "json"]
         for (label, extra) in [("replayed sync", ["--sync"]), ("reset", ["--reset"])] {
-            let r = labRun(Self.ip, ["netns", "exec", lab.ns("g"), try CLITests.binary(), "takeover"] + common + extra)
+            let r = labRun(Self.ip, ["netns", "exec", lab.ns("g"), try CLI.binary(), "takeover"] + common + extra)
             #expect(r.status == 1, "\(label): \(r.output)")
             let j = r.output.split(separator: "\n").last.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             let body = j?[extra == ["--reset"] ? "reset" : "sync"] as? [String: Any]
@@ -134,7 +135,7 @@ import Glibc
 
         // The independent judge: `ikev2 failover` on the takeover's own capture and on tcpdump's
         // capture of the whole run (IKE_SA_INIT to the last served DPD).
-        let own = try CLITests.run(["failover", pcap, "--keys", keyFile, "--format", "text"])
+        let own = try CLI.run(["failover", pcap, "--keys", keyFile, "--format", "text"])
         #expect(own.status == 0, "\(own.err)")
         #expect(own.out.contains("RFC 6311 sync by the responder"), "failover saw no sync: \(own.out)")
         #expect(own.out.contains("(M1, P1) = (\(m1), \(p1)) -> (P2, M2) = (\(p2), \(m2))"), "\(own.out)")
@@ -142,7 +143,7 @@ import Glibc
         #expect(own.out.contains("P2 = \(p2) is below") == violated, "\(own.out)")
         note("takeover capture:\n\(own.out)")
         if tcpdump != nil {
-            let whole = try CLITests.run(["failover", lab.wholeRun, "--keys", keyFile, "--format", "text"])
+            let whole = try CLI.run(["failover", lab.wholeRun, "--keys", keyFile, "--format", "text"])
             #expect(whole.status == 0, "\(whole.err)")
             #expect(whole.out.contains("Takeover: frame"), "\(whole.out)")
             #expect(!whole.out.contains("sync-without-support"), "the peer saw N(16420): \(whole.out)")
@@ -315,7 +316,7 @@ final class Lab {
 /// `ikev2 takeover` refuses bad input before touching the network (no root needed).
 @Suite struct TakeoverUsageTests {
     @Test func refusesWithoutKeysForTheSA() throws {
-        let r = try CLITests.run(["takeover", "--keys", CLITests.keys, "--spi", "0000000000000001/0000000000000002",
+        let r = try CLI.run(["takeover", "--keys", CLI.keys, "--spi", "0000000000000001/0000000000000002",
                                   "--role", "responder", "--local", "127.0.0.1:45000", "--peer", "127.0.0.1:45001",
                                   "--next-request-id", "0", "--peer-next-request-id", "2"])
         #expect(r.status == 2)
@@ -324,15 +325,15 @@ final class Lab {
     }
 
     @Test func rejectsBadAddressesAndRoles() throws {
-        let base = ["takeover", "--keys", CLITests.keys, "--spi", "61f255bd2ac90e1b/a31201037d560aef",
+        let base = ["takeover", "--keys", CLI.keys, "--spi", "61f255bd2ac90e1b/a31201037d560aef",
                     "--next-request-id", "0", "--peer-next-request-id", "2"]
-        let badPeer = try CLITests.run(base + ["--role", "responder", "--local", "127.0.0.1", "--peer", "300.1.1.1:500"])
+        let badPeer = try CLI.run(base + ["--role", "responder", "--local", "127.0.0.1", "--peer", "300.1.1.1:500"])
         #expect(badPeer.status == 2)
         #expect(badPeer.err.contains("'300.1.1.1:500': '300.1.1.1' is not an IPv4 or IPv6 address"), "\(badPeer.err)")
-        let badRole = try CLITests.run(base + ["--role", "standby", "--local", "127.0.0.1", "--peer", "127.0.0.1"])
+        let badRole = try CLI.run(base + ["--role", "standby", "--local", "127.0.0.1", "--peer", "127.0.0.1"])
         #expect(badRole.status == 2)
         #expect(badRole.err.contains("--role must be responder or initiator"), "\(badRole.err)")
-        let mixed = try CLITests.run(base + ["--role", "responder", "--local", "127.0.0.1:45002", "--peer", "[::1]:45003"])
+        let mixed = try CLI.run(base + ["--role", "responder", "--local", "127.0.0.1:45002", "--peer", "[::1]:45003"])
         #expect(mixed.status == 2)
         #expect(mixed.err.contains("not the same address family"), "\(mixed.err)")
     }
@@ -345,7 +346,7 @@ final class Lab {
         let pcap = dir.appendingPathComponent("t.pcap").path
         let port = Int.random(in: 40000...49000) & ~1
         let start = Date()
-        let r = try CLITests.run(["takeover", "--keys", CLITests.keys, "--spi", "61f255bd2ac90e1b/a31201037d560aef",
+        let r = try CLI.run(["takeover", "--keys", CLI.keys, "--spi", "61f255bd2ac90e1b/a31201037d560aef",
                                   "--role", "responder", "--local", "127.0.0.1:\(port)", "--peer", "127.0.0.1:\(port + 1)",
                                   "--next-request-id", "3", "--peer-next-request-id", "7", "--margin", "5",
                                   "--retransmits", "1", "-w", pcap, "--format", "json"])
@@ -360,7 +361,7 @@ final class Lab {
             #expect(lines.allSatisfy { $0.hasSuffix("127.0.0.1.\(port) > 127.0.0.1.\(port + 1): UDP, length 96") }, "\(lines)")
         }
         // The codec's own judge decrypts the request: the sync notify with (M1, P1) = (8, 7).
-        let own = try CLITests.run(["failover", pcap, "--keys", CLITests.keys, "--ports", "\(port),\(port + 1)", "--format", "text"])
+        let own = try CLI.run(["failover", pcap, "--keys", CLI.keys, "--ports", "\(port),\(port + 1)", "--format", "text"])
         #expect(own.out.contains("(M1, P1) = (8, 7)"), "\(own.out)")
     }
 }

@@ -1,9 +1,10 @@
 import Testing
 import IKEv2
 import IKEv2Mutation
-import IKEv2HA
+import TestSupport
 
-/// Byte examples of each RFC 6311 §6 notify, constructed from its layout.
+/// Byte examples of each RFC 6311 §6 notify, constructed from its layout (the codec's typed
+/// notify data, `NotifyDecoder`).
 @Suite struct ConstructedExampleTests {
     @Test func supportedNotifies() throws {
         #expect(try decodeNotifyPayloadBytes([0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x40, 0x24]) == .messageIDSyncSupported)
@@ -27,13 +28,7 @@ import IKEv2HA
         // Encoding reproduces the bytes (payload = generic header + body).
         let (_, bytes) = try serializeChain([.notify(.messageIDSync(nonce: 0xA1B2C3D4, expectedSend: 10, expectedRecv: 12))])
         #expect(bytes == c)
-        // And the example's computation: M1 = 5 + 5, P1 = 11 + 1; peer (P2, M2) = (14, 10).
-        var member = MessageIDSyncRequester(replicated: MessageIDCounters(nextSend: 5, nextExpected: 12))
-        let made = try member.makeRequest(margin: 5, nonce: 0xA1B2C3D4)
-        #expect(.messageIDSync(made) == req)
-        var peer = MessageIDSyncResponder(counters: MessageIDCounters(nextSend: 14, nextExpected: 7))
-        guard case .respond(let answer, _) = peer.handleRequest(made) else { Issue.record("dropped"); return }
-        #expect(.messageIDSync(answer) == (try decodeNotifyPayloadBytes(d)))
+        // The example's computation by the sync procedure: SyncProcedureTests.constructedExample.
     }
 
     @Test func replayCounterDeltas() throws {
@@ -214,28 +209,28 @@ import IKEv2HA
 /// Third-party bytes: scapy's RFC 5685 REDIRECT capture (corpus `scapy/ikev2_notify_redirect.pcap`).
 @Suite struct CorpusNotifyTests {
     @Test func redirectCapture() throws {
-        let messages = try HAFixtures.ikeMessagesFromPcap("scapy/ikev2_notify_redirect.pcap")
+        let messages = try Fixtures.ikeMessages(inCapture: "scapy/ikev2_notify_redirect.pcap")
         #expect(messages.count == 4)
         let d = NotifyDecoder()
-        let first = try HAFixtures.notifies(messages[0]).map { try d.decode($0) }
+        let first = try outerNotifies(messages[0]).map { try d.decode($0) }
         #expect(first.contains(.redirectSupported))
         #expect(first.contains(.fragmentationSupported))
         #expect(first.contains(.signatureHashAlgorithms([1, 2, 3, 4])))
         // NAT_DETECTION_* with Protocol ID 1 (ignored on receipt, RFC 7296 §3.10).
         #expect(first.contains(.natDetectionSourceIP(Hex.decode("53120985399e14cf2b79211f375b439bd03031ac") ?? [])))
 
-        let second = try HAFixtures.notifies(messages[1]).map { try d.decode($0) }
+        let second = try outerNotifies(messages[1]).map { try d.decode($0) }
         guard case .redirect(let gw, let nonce)? = second.first else { Issue.record("no REDIRECT: \(second)"); return }
         #expect(gw == .fqdn(Array("moneybin.duckburg.disney.com".utf8)))
         #expect(gw.text == "moneybin.duckburg.disney.com")
         #expect(nonce.count == 40)
         #expect(second.first?.fields.map(\.key) == ["gateway_identity_type", "gateway_identity", "nonce"])
 
-        let third = try HAFixtures.notifies(messages[2]).map { try d.decode($0) }
+        let third = try outerNotifies(messages[2]).map { try d.decode($0) }
         #expect(third.contains(.redirectedFrom(.ipv4([10, 5, 2, 52]))))
         #expect(GatewayIdentity.ipv4([10, 5, 2, 52]).text == "10.5.2.52")
 
-        let fourth = try HAFixtures.notifies(messages[3]).map { try d.decode($0) }
+        let fourth = try outerNotifies(messages[3]).map { try d.decode($0) }
         #expect(fourth == [.raw(spi: [], data: [])])  // NO_PROPOSAL_CHOSEN has no typed form
     }
 

@@ -3,13 +3,14 @@ import IKEv2Capture
 import IKEv2Crypto
 import IKEv2Report
 import Testing
+import TestSupport
 
 /// How `ikev2 dissect|failover` take their input: bad inputs (one-line errors naming the path
 /// and the reason), standard input, FIFOs, several capture points, `-w`, `-c`, and live
 /// capture on `lo` (root and tcpreplay needed; skipped otherwise).
 @Suite struct CaptureInputCLITests {
-    static let sample = CLITests.sample
-    static let keys = CLITests.keys
+    static let sample = CLI.sample
+    static let keys = CLI.keys
 
     static func tempDir() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ikev2-input-\(UUID().uuidString)")
@@ -20,7 +21,7 @@ import Testing
     /// Runs the binary with optional standard input, returning status, stdout, stderr.
     static func run(_ args: [String], stdin: String? = nil, prefix: [String] = []) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        let bin = try CLITests.binary()
+        let bin = try CLI.binary()
         if prefix.isEmpty {
             p.executableURL = URL(fileURLWithPath: bin)
             p.arguments = args
@@ -338,8 +339,8 @@ import Testing
 
 /// Live capture on `lo`: one test at a time (each replays onto the same interface).
 @Suite(.serialized) struct LiveCaptureCLITests {
-    static let sample = CLITests.sample
-    static let keys = CLITests.keys
+    static let sample = CLI.sample
+    static let keys = CLI.keys
 
     /// Starts `ikev2 ARGS -i lo` in the background, replays the sample onto lo with tcpreplay,
     /// stops it with SIGINT and returns (status, stdout, stderr).
@@ -357,7 +358,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try CLITests.binary())
+        p.executableURL = URL(fileURLWithPath: try CLI.binary())
         p.arguments = args
         p.standardOutput = FileHandle(forWritingAtPath: outPath)
         p.standardError = FileHandle(forWritingAtPath: errPath)
@@ -451,7 +452,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: outPath, contents: nil)
         _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try CLITests.binary())
+        p.executableURL = URL(fileURLWithPath: try CLI.binary())
         p.arguments = ["failover", "-i", "lo", "--format", "json", "--filter", "udp port 9 and host 192.0.2.99"]
         p.standardOutput = FileHandle(forWritingAtPath: outPath)
         p.standardError = FileHandle(forWritingAtPath: errPath)
@@ -475,7 +476,7 @@ import Testing
             return
         }
         let counted = Process()
-        counted.executableURL = URL(fileURLWithPath: try CLITests.binary())
+        counted.executableURL = URL(fileURLWithPath: try CLI.binary())
         // --duration: a safety net, so that a missed packet fails the test instead of hanging it.
         counted.arguments = ["dissect", "-i", "lo", "-c", "3", "--duration", "30", "--format", "json", "--filter", LiveCaptureCLITests.liveFilter]
         let pipe = Pipe()

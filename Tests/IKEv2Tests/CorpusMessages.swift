@@ -1,16 +1,10 @@
 import Foundation
 import IKEv2
+import TestSupport
 
-/// Locates `Tests/Fixtures` from this source file, so tests run on a fresh clone.
-enum Fixtures {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures")
-    static let corpus = root.appendingPathComponent("corpus")
-
-    static func bytes(_ relative: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: corpus.appendingPathComponent(relative)))
-    }
-
+/// The codec corpus's raw IKE messages (Android, rusticata, openiked), on top of the shared
+/// fixture locator.
+extension Fixtures {
     /// Every `.bin` IKE message of the corpus (Android, rusticata, openiked), by relative path.
     static func rawMessages() throws -> [String] {
         var out: [String] = []
@@ -20,9 +14,7 @@ enum Fixtures {
         }
         return out
     }
-}
 
-extension Fixtures {
     /// The bare SA payload (generic header + body, not a message) in the rusticata corpus.
     static let bareSAPayload = "rusticata-ipsec-parser/src_ikev2_parser_IKEV2_PAYLOAD_SA.bin"
     /// The rusticata message that starts with a 4-byte non-ESP marker (RFC 3948 §2.2).
@@ -43,11 +35,6 @@ extension Fixtures {
         return out
     }
 
-    /// A JSON file of the corpus as Foundation objects.
-    static func json(_ relative: String) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: corpus.appendingPathComponent(relative)))
-    }
-
     /// tshark's per-file summary of the raw messages (`_summary/tshark_summary.json`), by file.
     static func tsharkRawSummary() throws -> [String: [String: Any]] {
         guard let root = try json("_summary/tshark_summary.json") as? [String: Any],
@@ -56,12 +43,4 @@ extension Fixtures {
         for r in raws { if let f = r["file"] as? String { out[f] = r } }
         return out
     }
-
-    /// Bytes of a hex string, throwing on bad hex.
-    static func hex(_ s: String) throws -> [UInt8] {
-        guard let b = Hex.decode(s) else { throw FixtureError.unexpected("bad hex") }
-        return b
-    }
 }
-
-enum FixtureError: Error { case unexpected(String) }

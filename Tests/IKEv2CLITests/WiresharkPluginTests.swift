@@ -2,6 +2,7 @@ import Foundation
 import IKEv2
 import IKEv2Capture
 import Testing
+import TestSupport
 
 /// `contrib/wireshark/ikev2-ha.lua` run by tshark, checked field by field against
 /// `ikev2 dissect --format json` on the same frames (two independent decoders of the same bytes).
@@ -26,35 +27,14 @@ struct WiresharkPluginTests {
     /// Frame number -> field name -> values in order (fields without a value left out).
     typealias FrameFields = [Int: [String: [String]]]
 
-    /// Runs `exe` and returns standard output and standard error (stderr goes through a file, so
-    /// neither pipe can fill up while the other is read).
-    static func run(_ exe: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lua-err-\(UUID().uuidString)")
-        try #require(FileManager.default.createFile(atPath: errURL.path, contents: nil), "cannot create \(errURL.path)")
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = errHandle
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        try errHandle.close()
-        let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self), err)
-    }
-
     /// What the plugin shows in tshark, with the key table as `ikev2_decryption_table`.
     static func tsharkFields(_ tshark: String, pcap: String, keys: String?, prefs: [String] = []) throws -> FrameFields {
         var args = ["-r", pcap, "-X", "lua_script:\(script)", "-T", "fields", "-E", "header=n",
                     "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=|", "-e", "frame.number", "-e", "_ws.expert.message"]
         for f in fields { args += ["-e", f] }
-        if let keys { args += ["-o", "uat:ikev2_decryption_table:\(try SynthSupport.uatRows(keys))"] }
+        if let keys { args += ["-o", "uat:ikev2_decryption_table:\(try Fixtures.uatRows(keys))"] }
         for p in prefs { args += ["-o", p] }
-        let r = try run(tshark, args)
+        let r = try Fixtures.runWithStatus(tshark, args)
         // A script that fails to load only warns; make that a failure with tshark's own words.
         let problems = r.err.split(separator: "\n").filter { $0.localizedCaseInsensitiveContains("lua") || $0.contains("ikev2ha") }
         try #require(r.status == 0 && problems.isEmpty, "tshark with the plugin failed (\(r.status)): \(r.err)")
@@ -88,7 +68,7 @@ struct WiresharkPluginTests {
         var args = ["dissect", pcap, "--format", "json"]
         if let keys { args += ["--keys", keys] }
         if let resetType { args += ["--reset-notify-type", String(resetType)] }
-        let r = try CLITests.run(args)
+        let r = try CLI.run(args)
         try #require(r.status == 0, "ikev2 dissect failed: \(r.err)")
         var out: FrameFields = [:]
         for line in r.out.split(separator: "\n") {
@@ -240,7 +220,7 @@ struct WiresharkPluginTests {
     @Test("cleartext notifies, the ESN delta, malformed notifies and the reset type preference match ikev2 dissect")
     func cleartextAndPreference() throws {
         let tshark = try #require(Fixtures.tool("tshark"))
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pcap = dir.appendingPathComponent("ha-cleartext.pcap").path
         try Self.writeCleartextCapture(pcap)
@@ -273,10 +253,10 @@ struct WiresharkPluginTests {
     @Test("the HA notifies of `ikev2 mutate` (wrong sizes, SPI, Protocol ID, controls): same fields and the same RFC 6311 errors")
     func mutatedNotifies() throws {
         let tshark = try #require(Fixtures.tool("tshark"))
-        let dir = try SynthSupport.tempDir()
+        let dir = try Fixtures.tempDir("synth")
         defer { try? FileManager.default.removeItem(at: dir) }
         let pcap = dir.appendingPathComponent("mutated.pcap").path
-        let made = try CLITests.run(["mutate", "--synthesize", "2", "-o", pcap, "--seed", "14"])
+        let made = try CLI.run(["mutate", "--synthesize", "2", "-o", pcap, "--seed", "14"])
         try #require(made.status == 0, "ikev2 mutate failed: \(made.err)")
         // Only the ha-notify family: the other families break the message structure, where
         // Wireshark's ISAKMP dissector and the strict parser legitimately disagree.
