@@ -100,10 +100,10 @@ struct Failover: ParsableCommand {
         options.analyzer.routineTimeline = (timeline ?? (chosen == .jsonl ? .notable : .all)) == .all
         let keys = try input.keyTable()
         let pipeline = FailoverPipeline(options: options, keys: keys)
-        // jsonl streams finished SAs to standard output; into a file it is written at the end.
-        // Lines are written in 64 KB chunks from files, one by one from a live interface.
-        let lines = LineOutput(immediate: input.interface != nil || follow)
-        if chosen == .jsonl && output == nil {
+        // jsonl: a line per SA as soon as it ends, in that order, to standard output (64 KB chunks
+        // from files, line by line from a live interface or with --follow) or gathered for -o.
+        let lines = LineOutput(immediate: input.interface != nil || follow, gather: output != nil)
+        if chosen == .jsonl {
             pipeline.analyzer.onRetire = { sa in
                 lines.add { FailoverJSONRenderer().renderLine(sa, into: &$0) }
             }
@@ -126,11 +126,11 @@ struct Failover: ParsableCommand {
                         + (c.sightingsEvicted > 0 ? " (\(c.sightingsEvicted) packets forgotten early: sighting table full)" : ""))
         }
         let info = FailoverRunInfo(keysGiven: keys != nil, counts: pipeline.counts)
-        if chosen == .jsonl && output == nil {
+        if chosen == .jsonl {
             // The SAs still live are written as they are finished, then the summary line.
             let rest = pipeline.finish { sa in lines.add { FailoverJSONRenderer().renderLine(sa, into: &$0) } }
             lines.add { FailoverJSONRenderer().renderSummaryLine(rest, info: info, into: &$0) }
-            lines.flush()
+            if let output { try ReportFile.write(lines.gathered, to: output) } else { lines.flush() }
             if let failure { throw failure }
             return
         }
@@ -140,8 +140,7 @@ struct Failover: ParsableCommand {
         case .json: FailoverJSONRenderer().render(report, info: info, into: &out)
         case .text: FailoverTextRenderer().render(report, info: info, into: &out)
         case .jsonl:
-            for sa in report.sas { FailoverJSONRenderer().renderLine(sa, into: &out) }
-            FailoverJSONRenderer().renderSummaryLine(report, info: info, into: &out)
+            break  // written above
         case .html:
             let title = input.interface ?? input.captures.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", ")
             FailoverHTMLRenderer(title: title).render(report, info: info, into: &out)
@@ -151,18 +150,25 @@ struct Failover: ParsableCommand {
     }
 }
 
-/// Standard output for line formats: lines gathered into chunks (one write per 64 KB), or
-/// written one by one when each should be seen at once (live capture, `--follow`).
+/// Output of a line format: to standard output in chunks (one write per 64 KB), or line by line
+/// when each should be seen at once (live capture, `--follow`); or gathered whole for `-o`.
 final class LineOutput {
     private var out = OutputBuffer()
     private let immediate: Bool
+    private let gather: Bool
 
-    init(immediate: Bool) { self.immediate = immediate }
+    init(immediate: Bool, gather: Bool) {
+        self.immediate = immediate
+        self.gather = gather
+    }
 
     func add(_ render: (inout OutputBuffer) -> Void) {
         render(&out)
+        guard !gather else { return }
         if immediate { out.flush(to: 1) } else { out.flushIfNeeded(to: 1) }
     }
 
     func flush() { out.flush(to: 1) }
+
+    var gathered: [UInt8] { out.bytes }
 }

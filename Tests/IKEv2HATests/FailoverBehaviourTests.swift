@@ -380,4 +380,64 @@ import Testing
         #expect((sa?.events.count ?? 99) <= 4)
         #expect((sa?.events.flatMap(\.evidence).count ?? 99) <= 10)
     }
+
+    @Test("without routine timeline entries only plain requests and the responses answering them are left out, and counted")
+    func routineTimeline() {
+        var s = base()
+        sync(&s)
+        s.exchange(.initiator, 12)
+        s.msg(.initiator, response: false, 12, variant: 1)       // reuse: an anomaly, and its entry stays
+        let all = s.run()
+        var o = FailoverAnalyzer.Options()
+        o.routineTimeline = false
+        let notable = s.run(o)
+        guard let full = all.sas.first, let lean = notable.sas.first else {
+            Issue.record("no SA")
+            return
+        }
+        let routine = full.timeline.filter(\.isRoutine)
+        #expect(routine.count >= 8)
+        #expect(lean.routineEntriesOmitted == routine.count)
+        #expect(lean.timeline == full.timeline.filter { !$0.isRoutine })
+        #expect(lean.timeline.contains { $0.kind == .syncRequest } && lean.timeline.contains { $0.kind == .syncResponse })
+        // Everything else is the same report.
+        #expect(lean.anomalies == full.anomalies && lean.syncs == full.syncs && lean.events == full.events)
+        #expect(full.routineEntriesOmitted == 0)
+    }
+
+    @Test("finish(handing:) gives every live SA the report finish() would, frees it, and keeps the summary")
+    func finishHanding() {
+        var s = base()
+        sync(&s)
+        s.spiI = 0x9999
+        s.establish(Self.syncCaps)
+        s.exchange(.initiator, 2)
+        let whole = s.run()
+        let a = FailoverAnalyzer()
+        for item in s.items {
+            switch item {
+            case .ike(let m): a.observe(m)
+            case .esp(let e): a.observe(e)
+            }
+        }
+        var handed: [FailoverSAReport] = []
+        let rest = a.finish { handed.append($0) }
+        #expect(whole.sas.count == 2)
+        #expect(handed == whole.sas)
+        #expect(rest.sas.isEmpty && a.liveSAs == 0)
+        #expect(rest.summary == whole.summary)
+    }
+
+    @Test("message digests: up to 16 octets kept exactly (length included), longer ones folded")
+    func digests() {
+        #expect(MessageDigest([1, 2, 3]) == MessageDigest([1, 2, 3]))
+        #expect(MessageDigest([1]) != MessageDigest([1, 0]))
+        #expect(MessageDigest([]) != MessageDigest([0]))
+        let long = Array(repeating: UInt8(7), count: 40)
+        var other = long
+        other[39] = 8
+        #expect(MessageDigest(long) == MessageDigest(long) && MessageDigest(long) != MessageDigest(other))
+        #expect(MessageDigest(Array(long.prefix(16))) != MessageDigest(Array(long.prefix(17))))
+    }
 }
+
