@@ -47,7 +47,7 @@ public final class FailoverPipeline {
     public let analyzer: FailoverAnalyzer
     var resolver: ContentResolver
     /// The text of recently seen addresses (consecutive packets mostly share them).
-    var addresses = AddressText()
+    var addresses = RecentAddressText()
     public private(set) var counts = Counts()
 
     public init(options: Options = Options(), keys: IKEKeyTable? = nil) {
@@ -59,11 +59,11 @@ public final class FailoverPipeline {
 
     /// The sender's identity as the capture shows it.
     public static func host(_ m: PacketMeta, source: Bool) -> FailoverHost {
-        var cache = AddressText()
+        var cache = RecentAddressText()
         return host(m, source: source, cache: &cache)
     }
 
-    static func host(_ m: PacketMeta, source: Bool, cache: inout AddressText) -> FailoverHost {
+    static func host(_ m: PacketMeta, source: Bool, cache: inout RecentAddressText) -> FailoverHost {
         FailoverHost(address: cache.text(source ? m.source : m.destination),
                      port: source ? m.sourcePort : m.destinationPort,
                      mac: source ? m.sourceMAC?.rawValue : m.destinationMAC?.rawValue,
@@ -254,7 +254,7 @@ public final class FailoverPipeline {
 
 /// A small cache of address text: formatting an address for every packet costs more than
 /// remembering the last few.
-struct AddressText {
+struct RecentAddressText {
     private var entries: [(address: IPAddress, text: String)] = []
     private var next = 0
 
