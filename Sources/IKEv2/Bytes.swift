@@ -52,9 +52,9 @@ extension RawSpan {
 }
 
 /// Lowercase hexadecimal encoding and decoding.
-public enum Hex {
+package enum Hex {
     /// Lowercase hex of a byte sequence.
-    public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+    package static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
@@ -67,7 +67,7 @@ public enum Hex {
 
     /// Bytes of a hex string (upper or lower case, optional `0x` prefix, no separators);
     /// `nil` for odd length or a non-hex character.
-    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var utf8 = Array(text.utf8)
         if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") {
             utf8.removeFirst(2)

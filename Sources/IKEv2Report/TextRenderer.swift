@@ -2,16 +2,16 @@ import IKEv2
 
 /// A full tree per message, like `tshark -V` for the IKE part: every field with its name and
 /// value, registry names for numbers, typed notify data, and byte offsets with `verbose`.
-public struct TextRenderer: Sendable {
-    public var verbose: Bool
-    public var notifyDisplay: NotifyDisplay
+struct TextRenderer: Sendable {
+    var verbose: Bool
+    var notifyDisplay: NotifyDisplay
 
-    public init(verbose: Bool = false, notifyDisplay: NotifyDisplay = NotifyDisplay()) {
+    init(verbose: Bool = false, notifyDisplay: NotifyDisplay = NotifyDisplay()) {
         self.verbose = verbose
         self.notifyDisplay = notifyDisplay
     }
 
-    public func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
+    func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
                        into out: inout OutputBuffer) {
         frameLine(meta, into: &out)
         let h = message.header
@@ -34,7 +34,7 @@ public struct TextRenderer: Sendable {
         out.byte(0x0a)
     }
 
-    public func renderUnparsed(_ error: IKEError, meta: MessageMeta, into out: inout OutputBuffer) {
+    func renderUnparsed(_ error: IKEError, meta: MessageMeta, into out: inout OutputBuffer) {
         frameLine(meta, into: &out)
         out.append("Internet Security Association and Key Management Protocol\n    [Malformed: ")
         out.append(error.description)

@@ -12,7 +12,7 @@ import IKEv2HA
 extension SynthScenario {
     /// The receiver's anti-replay window assumed by the expectations (RFC 4303 §3.4.3: 32 is
     /// the minimum, 64 the default).
-    public static let antiReplayWindow: UInt64 = 64
+    static let antiReplayWindow: UInt64 = 64
 
     public static let espAntiReplay = SynthScenario(
         id: .espAntiReplay,

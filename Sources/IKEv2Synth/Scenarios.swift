@@ -54,9 +54,9 @@ public struct SynthScenario: Hashable, Sendable {
     public static let defaultTimestampBase: Int64 = 1_767_225_600 * 1_000_000_000
     /// M1 = replicated next request + this margin (RFC 6311 §5.1 recommends at least the IKE
     /// window size; these SAs use window 1).
-    public static let syncMargin: UInt32 = 10
+    static let syncMargin: UInt32 = 10
     /// The new active member's own outbound ESP jump: a bandwidth estimate (RFC 6311 §5.2).
-    public static let outboundJump: UInt64 = 1 << 20
+    static let outboundJump: UInt64 = 1 << 20
 
     public static let rfc6311Sync = SynthScenario(
         id: .rfc6311Sync,

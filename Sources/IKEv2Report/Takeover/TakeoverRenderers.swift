@@ -3,9 +3,9 @@
 import IKEv2
 import IKEv2HA
 
-public enum TakeoverRenderer {
+package enum TakeoverRenderer {
     /// One JSON object (no trailing newline).
-    public static func json(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
+    package static func json(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
         // The keys of RFC 6311 §6.3 (the JSON contract asks for them for a reset too).
         let k = MessageIDSyncData.fieldKeys(reset: false)
         func data(_ d: MessageIDSyncData) -> String {
@@ -37,7 +37,7 @@ public enum TakeoverRenderer {
     }
 
     /// Human-readable lines.
-    public static func text(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
+    package static func text(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
         func d(_ x: MessageIDSyncData) -> String {
             "nonce \(hex32(x.nonce)), expected send \(x.expectedSend), expected recv \(x.expectedRecv)"
         }
