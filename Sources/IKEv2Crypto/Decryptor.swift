@@ -281,7 +281,7 @@ public enum IKEDecryptor {
         let h = message.header
         guard let keys = table.keys(for: h) else {
             var r = DecryptResult(fromInitiator: h.isInitiator)
-            r.findings.append(DecryptFinding(.noKeys, "no keys for SA \(hex64(h.initiatorSPI))/\(hex64(h.responderSPI)), message \(h.messageID)"))
+            r.findings.append(DecryptFinding(.noKeys, "no keys for SA \(Hex.fixed(h.initiatorSPI, width: 16))/\(Hex.fixed(h.responderSPI, width: 16)), message \(h.messageID)"))
             return r
         }
         return decrypt(message: message, keys: keys)

@@ -23,7 +23,7 @@ public struct FragmentKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "SA \(hex64(initiatorSPI))/\(hex64(responderSPI)) message \(messageID) \(isResponse ? "response" : "request") from \(fromInitiator ? "initiator" : "responder")"
+        "SA \(Hex.fixed(initiatorSPI, width: 16))/\(Hex.fixed(responderSPI, width: 16)) message \(messageID) \(isResponse ? "response" : "request") from \(fromInitiator ? "initiator" : "responder")"
     }
 }
 

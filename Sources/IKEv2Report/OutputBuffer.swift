@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IKEv2
 
 /// A byte buffer that renderers append to; `flush` hands full chunks to a sink.
 /// Renderers write UTF-8 bytes directly (no String building per field on the hot path).
@@ -71,63 +72,23 @@ public struct OutputBuffer: Sendable {
         }
     }
 
-    /// The lowercase hex digit of a nibble (0...15).
-    @inline(__always) static func hexDigit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 &+ n : 0x57 &+ n }
-    /// Lowercase hex of a span.
+    /// Lowercase hex of a span (`Hex`, the toolkit's one hex definition).
     package mutating func hex(_ span: RawSpan) {
-        span.withUnsafeBytes { raw in
-            for b in raw {
-                bytes.append(Self.hexDigit(b >> 4))
-                bytes.append(Self.hexDigit(b & 0x0f))
-            }
-        }
+        span.withUnsafeBytes { Hex.append(bytes: $0, to: &bytes) }
     }
-    /// Traffic-selector address text (RFC 7296 §3.13.1): 4 octets as dotted decimal, 16 octets
-    /// as eight colon-separated lowercase hex groups without leading zeros (no `::`
-    /// compression), any other length as plain hex.
+    /// Address text (`AddressText`): 4 octets as dotted decimal, 16 octets as eight
+    /// colon-separated lowercase hex groups without leading zeros and without `::` compression
+    /// (`AddressText.IPv6Form.full`: traffic selectors, RFC 7296 §3.13.1), any other length as
+    /// plain hex.
     package mutating func address(_ span: RawSpan) {
-        span.withUnsafeBytes { raw in
-            if raw.count == 4 {
-                for i in 0..<4 {
-                    if i > 0 { bytes.append(UInt8(ascii: ".")) }
-                    decimalMagnitude(UInt64(raw[i]))
-                }
-            } else if raw.count == 16 {
-                for g in 0..<8 {
-                    if g > 0 { bytes.append(UInt8(ascii: ":")) }
-                    hexGroup(UInt16(raw[2 * g]) << 8 | UInt16(raw[2 * g + 1]))
-                }
-            } else {
-                for b in raw {
-                    bytes.append(Self.hexDigit(b >> 4))
-                    bytes.append(Self.hexDigit(b & 0x0f))
-                }
-            }
-        }
-    }
-    /// Lowercase hex of a 16-bit group without leading zeros (`0` for zero).
-    private mutating func hexGroup(_ v: UInt16) {
-        var shift: UInt16 = 12
-        while shift > 0 && (v >> shift) & 0xf == 0 { shift -= 4 }
-        while true {
-            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: (v >> shift) & 0xf)))
-            if shift == 0 { break }
-            shift -= 4
-        }
+        span.withUnsafeBytes { AddressText.append($0, ipv6: .full, to: &bytes) }
     }
     /// Lowercase hex of an integer, `width` digits.
     package mutating func hex(_ v: UInt64, width: Int) {
-        var shift = (width - 1) * 4
-        while shift >= 0 {
-            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: (v >> UInt64(shift)) & 0xf)))
-            shift -= 4
-        }
+        Hex.append(v, width: width, to: &bytes)
     }
     package mutating func hex(bytes other: [UInt8]) {
-        for b in other {
-            bytes.append(Self.hexDigit(b >> 4))
-            bytes.append(Self.hexDigit(b & 0x0f))
-        }
+        other.withUnsafeBytes { Hex.append(bytes: $0, to: &bytes) }
     }
 
     /// A JSON string literal with escaping (RFC 8259 §7): `"` `\\` and control characters.
@@ -166,8 +127,7 @@ public struct OutputBuffer: Sendable {
             bytes.append(UInt8(ascii: "u"))
             bytes.append(UInt8(ascii: "0"))
             bytes.append(UInt8(ascii: "0"))
-            bytes.append(Self.hexDigit(b >> 4))
-            bytes.append(Self.hexDigit(b & 0x0f))
+            Hex.append(UInt64(b), width: 2, to: &bytes)
         }
     }
     package mutating func jsonString(_ s: StaticString) {

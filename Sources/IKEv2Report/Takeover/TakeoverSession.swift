@@ -469,4 +469,3 @@ package final class TakeoverSession {
     }
 }
 
-func hex32(_ v: UInt32) -> String { "0x" + hexText(UInt64(v), width: 8) }
