@@ -38,7 +38,7 @@ public struct DecryptFinding: Hashable, Sendable, CustomStringConvertible {
     /// The codec's error, for `innerMalformed` and `outerMalformed`.
     public var error: IKEError?
 
-    public init(_ code: Code, offset: Int? = nil, _ message: String, error: IKEError? = nil) {
+    package init(_ code: Code, offset: Int? = nil, _ message: String, error: IKEError? = nil) {
         self.code = code
         self.offset = offset
         self.message = message

@@ -14,7 +14,7 @@ public struct FragmentKey: Hashable, Sendable, CustomStringConvertible {
     /// A response (R flag).
     public var isResponse: Bool
 
-    public init(header: IKEHeader) {
+    package init(header: IKEHeader) {
         initiatorSPI = header.initiatorSPI
         responderSPI = header.responderSPI
         messageID = header.messageID

@@ -35,7 +35,7 @@ public struct KeyTableError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The key file's path, when the table was read with `IKEKeyTable(contentsOfFile:)`.
     public var file: String?
 
-    public init(_ kind: Kind, line: Int? = nil, column: Int? = nil, sa: String? = nil, file: String? = nil, _ message: String) {
+    package init(_ kind: Kind, line: Int? = nil, column: Int? = nil, sa: String? = nil, file: String? = nil, _ message: String) {
         self.kind = kind
         self.line = line
         self.column = column

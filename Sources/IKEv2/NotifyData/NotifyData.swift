@@ -182,7 +182,7 @@ public protocol NotifyFieldSink {
 extension MessageIDSyncData {
     /// The keys of the 12-octet data: RFC 6311 §6.3 names for a sync, the reset extension's names
     /// (docs/reset-extension.md §3) for a reset.
-    public static func fieldKeys(reset: Bool) -> (nonce: StaticString, send: StaticString, recv: StaticString) {
+    package static func fieldKeys(reset: Bool) -> (nonce: StaticString, send: StaticString, recv: StaticString) {
         reset ? ("nonce", "new_send_req_message_id", "new_recv_req_message_id")
             : ("nonce", "expected_send_req_message_id", "expected_recv_req_message_id")
     }
