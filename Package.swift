@@ -52,8 +52,9 @@ let package = Package(
         .target(name: "IKEv2HA", dependencies: ["IKEv2"]),
         // libpcap.
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
-        // Capture files -> frames -> datagrams -> IKE bytes with context; writing pcap.
-        .target(name: "IKEv2Capture", dependencies: ["CPcap"], swiftSettings: lifetimes),
+        // Capture files -> frames -> datagrams -> IKE bytes with context; writing pcap. IKEv2 for
+        // the one hex and address text definition (`Hex`, `AddressText`).
+        .target(name: "IKEv2Capture", dependencies: ["CPcap", "IKEv2"], swiftSettings: lifetimes),
         // line / text / JSON renderers, testable without the CLI.
         .target(
             name: "IKEv2Report",

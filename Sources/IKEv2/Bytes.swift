@@ -51,23 +51,77 @@ extension RawSpan {
     }
 }
 
-/// Lowercase hexadecimal encoding and decoding.
-public enum Hex {
+/// Lowercase hexadecimal text: the one definition of the toolkit's hex digits. Byte strings,
+/// fixed-width integers (SPIs, nonces, MAC octets) and minimal-width integers (IPv6 groups) in
+/// every module and renderer are written by these functions, into a `String` or appended to a
+/// byte buffer (the renderers' hot path).
+package enum Hex {
+    /// The lowercase ASCII hex digit of the low nibble of `n`.
+    @inlinable @inline(__always)
+    package static func digit(_ n: UInt8) -> UInt8 {
+        let d = n & 0x0f
+        return d < 10 ? 0x30 &+ d : 0x57 &+ d
+    }
+
+    /// Appends two digits per byte.
+    @inlinable
+    package static func append(bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        for b in bytes {
+            out.append(digit(b >> 4))
+            out.append(digit(b))
+        }
+    }
+
+    /// Calls `emit` with the lowest `width` digits of `v` (width 0...16), most significant
+    /// first, leading zeros included.
+    @inlinable
+    package static func write(_ v: UInt64, width: Int, _ emit: (UInt8) -> Void) {
+        var shift = (min(width, 16) - 1) * 4
+        while shift >= 0 {
+            emit(digit(UInt8(truncatingIfNeeded: v >> UInt64(shift))))
+            shift -= 4
+        }
+    }
+
+    /// The number of digits of `v` without leading zeros (1 for zero).
+    @inlinable
+    package static func minimalWidth(_ v: UInt64) -> Int {
+        var width = 1
+        while width < 16 && v >> UInt64(4 * width) != 0 { width += 1 }
+        return width
+    }
+
+    /// Appends the lowest `width` digits of `v` (width 0...16), leading zeros included.
+    @inlinable
+    package static func append(_ v: UInt64, width: Int, to out: inout [UInt8]) {
+        write(v, width: width) { out.append($0) }
+    }
+
     /// Lowercase hex of a byte sequence.
-    public static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    package static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+            out.append(digit(b >> 4))
+            out.append(digit(b))
         }
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The lowest `width` digits of `v`, leading zeros included (`fixed(spi, width: 16)`).
+    package static func fixed(_ v: UInt64, width: Int) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(max(0, min(width, 16)))
+        append(v, width: width, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The digits of `v` without leading zeros (`0` for zero).
+    package static func minimal(_ v: UInt64) -> String { fixed(v, width: minimalWidth(v)) }
+
     /// Bytes of a hex string (upper or lower case, optional `0x` prefix, no separators);
     /// `nil` for odd length or a non-hex character.
-    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var utf8 = Array(text.utf8)
         if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") {
             utf8.removeFirst(2)

@@ -101,13 +101,7 @@ extension MessageIDSyncData: CustomStringConvertible {
     /// `nonce=0xa1b2c3d4 expected_send=10 expected_recv=12`: the nonce in hex, as Wireshark
     /// and `ikev2 dissect --format text` print it; the Message IDs in decimal.
     public var description: String {
-        "nonce=\(Self.hex32(nonce)) expected_send=\(expectedSend) expected_recv=\(expectedRecv)"
-    }
-
-    /// `0x` and 8 lowercase hex digits.
-    static func hex32(_ v: UInt32) -> String {
-        let digits = String(v, radix: 16)
-        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+        "nonce=0x\(Hex.fixed(UInt64(nonce), width: 8)) expected_send=\(expectedSend) expected_recv=\(expectedRecv)"
     }
 }
 
@@ -122,7 +116,7 @@ extension NotifyData: CustomStringConvertible {
         switch self {
         case .messageIDSync(let d): return "IKEV2_MESSAGE_ID_SYNC \(d)"
         case .messageIDReset(let d):
-            return "IKEV2_MESSAGE_ID_RESET nonce=\(MessageIDSyncData.hex32(d.nonce)) new_send=\(d.expectedSend) new_recv=\(d.expectedRecv)"
+            return "IKEV2_MESSAGE_ID_RESET nonce=0x\(Hex.fixed(UInt64(d.nonce), width: 8)) new_send=\(d.expectedSend) new_recv=\(d.expectedRecv)"
         case .replayCounterSync(let d): return "IPSEC_REPLAY_COUNTER_SYNC \(d)"
         default:
             let label = Self.label(self)

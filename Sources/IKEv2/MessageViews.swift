@@ -191,5 +191,5 @@ public struct PayloadView: ~Escapable {
         @_lifetime(copy self) get { bytes.extracting(4..<bytes.byteCount) }
     }
     /// A path component for errors, e.g. `N`.
-    public var pathName: String { type.notation }
+    package var pathName: String { type.notation }
 }

@@ -222,7 +222,7 @@ public struct IKEMessage: Hashable, Sendable {
 
 /// Serializes a payload chain on its own (the plaintext of an SK payload): each payload's
 /// Next Payload names the following one; the first type is returned for the SK header.
-public func serializeChain(_ payloads: [IKEPayload]) throws(IKEError) -> (first: PayloadType, bytes: [UInt8]) {
+package func serializeChain(_ payloads: [IKEPayload]) throws(IKEError) -> (first: PayloadType, bytes: [UInt8]) {
     var w = ByteWriter(capacity: 256)
     for (i, p) in payloads.enumerated() {
         try p.write(to: &w, next: i + 1 < payloads.count ? payloads[i + 1].type : .none)

@@ -1,9 +1,13 @@
-// IP and MAC addresses as the capture shows them (stored inline, no allocation).
+// IP and MAC addresses as the capture shows them (stored inline, no allocation); their text
+// comes from the codec's `AddressText` and `Hex`.
+
+import IKEv2
 
 /// An IPv4 or IPv6 address (RFC 791 §3.1, RFC 8200 §3), stored inline (no allocation).
 ///
 /// `description` gives dotted quad for IPv4 and the RFC 5952 §4 canonical compressed text
-/// form for IPv6 (lowercase, longest run of two or more zero groups as `::`, first run on a tie).
+/// form for IPv6 (lowercase, longest run of two or more zero groups as `::`, first run on a tie);
+/// an IPv4 text is built without allocating.
 public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     case v4(UInt32)
     case v6(UInt64, UInt64)
@@ -90,24 +94,6 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         self = .v6(hi, lo)
     }
 
-    /// Dotted-quad text of an IPv4 address, built in a 16-byte stack buffer (at most 15
-    /// characters, so the result is a small string: no allocation per address).
-    static func dottedQuad(_ a: UInt32) -> String {
-        var buf: (UInt64, UInt64) = (0, 0)
-        return withUnsafeMutableBytes(of: &buf) { raw in
-            var n = 0
-            for i in 0..<4 {
-                let octet = UInt8(truncatingIfNeeded: a >> UInt32(24 - 8 * i))
-                if i != 0 { raw[n] = UInt8(ascii: "."); n += 1 }
-                if octet >= 100 { raw[n] = 0x30 &+ octet / 100; n += 1 }
-                if octet >= 10 { raw[n] = 0x30 &+ (octet / 10) % 10; n += 1 }
-                raw[n] = 0x30 &+ octet % 10
-                n += 1
-            }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<n]), as: UTF8.self)
-        }
-    }
-
     /// Splits `text` around each "::".
     static func splitDoubleColon(_ text: String) -> [String] {
         let u = Array(text.utf8)
@@ -129,40 +115,8 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .v4(let a):
-            return IPAddress.dottedQuad(a)
-        case .v6(let hi, let lo):
-            var g = [UInt16](repeating: 0, count: 8)
-            for i in 0..<4 {
-                g[i] = UInt16(truncatingIfNeeded: hi >> UInt64(48 - 16 * i))
-                g[4 + i] = UInt16(truncatingIfNeeded: lo >> UInt64(48 - 16 * i))
-            }
-            // Longest run (>= 2) of zero groups.
-            var bestStart = -1, bestLen = 0, i = 0
-            while i < 8 {
-                if g[i] == 0 {
-                    var j = i
-                    while j < 8 && g[j] == 0 { j += 1 }
-                    if j - i > bestLen { bestStart = i; bestLen = j - i }
-                    i = j
-                } else {
-                    i += 1
-                }
-            }
-            if bestLen < 2 { bestStart = -1 }
-            var s = ""
-            var k = 0
-            while k < 8 {
-                if k == bestStart {
-                    s += "::"
-                    k += bestLen
-                    continue
-                }
-                if !s.isEmpty && !s.hasSuffix(":") { s += ":" }
-                s += String(g[k], radix: 16)
-                k += 1
-            }
-            return s
+        case .v4(let a): withUnsafeBytes(of: a.bigEndian) { AddressText.string($0) }
+        case .v6(let hi, let lo): withUnsafeBytes(of: (hi.bigEndian, lo.bigEndian)) { AddressText.string($0) }
         }
     }
 }
@@ -193,9 +147,12 @@ public struct MACAddress: Hashable, Sendable, CustomStringConvertible {
         (0..<6).map { UInt8(truncatingIfNeeded: rawValue >> UInt64(40 - 8 * $0)) }
     }
     public var description: String {
-        bytes.map { b in
-            let h = String(b, radix: 16)
-            return h.count == 1 ? "0" + h : h
-        }.joined(separator: ":")
+        var out: [UInt8] = []
+        out.reserveCapacity(17)
+        for i in 0..<6 {
+            if i > 0 { out.append(UInt8(ascii: ":")) }
+            Hex.append(rawValue >> UInt64(40 - 8 * i), width: 2, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -25,7 +25,7 @@ public struct CaptureError: Error, Sendable, Hashable, CustomStringConvertible {
     public var byteOffset: Int
     public var message: String
 
-    public init(_ code: Code, frame: Int = 0, byteOffset: Int = -1, _ message: String) {
+    package init(_ code: Code, frame: Int = 0, byteOffset: Int = -1, _ message: String) {
         self.code = code
         self.frameNumber = frame
         self.byteOffset = byteOffset

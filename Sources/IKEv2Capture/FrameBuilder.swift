@@ -1,7 +1,7 @@
 // Building frames: link headers, IPv4/IPv6, UDP/TCP with checksums, IP fragmentation.
 
 /// Builds wire frames for writing captures (owned arrays; allocation is fine on this path).
-public enum FrameBuilder {
+package enum FrameBuilder {
     static func be16(_ v: UInt16) -> [UInt8] { [UInt8(v >> 8), UInt8(truncatingIfNeeded: v)] }
     static func be32(_ v: UInt32) -> [UInt8] {
         [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]
@@ -9,7 +9,7 @@ public enum FrameBuilder {
     static func le32(_ v: UInt32) -> [UInt8] { be32(v).reversed() }
 
     /// The Internet checksum (RFC 1071): one's complement of the one's complement sum.
-    public static func internetChecksum(_ chunks: [UInt8]...) -> UInt16 {
+    package static func internetChecksum(_ chunks: [UInt8]...) -> UInt16 {
         var sum: UInt32 = 0
         for bytes in chunks {
             var i = 0
@@ -33,7 +33,7 @@ public enum FrameBuilder {
 
     /// A UDP datagram (RFC 768) with the checksum over the pseudo-header (0 is sent as 0xFFFF);
     /// unset ports are 500.
-    public static func udp(_ payload: [UInt8], spec: FrameSpec) throws(CaptureError) -> [UInt8] {
+    package static func udp(_ payload: [UInt8], spec: FrameSpec) throws(CaptureError) -> [UInt8] {
         let length = 8 + payload.count
         guard length <= 65_535 else { throw CaptureError(.invalidArgument, "UDP payload too long (\(payload.count))") }
         var d = be16(spec.sourcePort ?? FrameSpec.ikePort) + be16(spec.destinationPort ?? FrameSpec.ikePort) + be16(UInt16(length)) + [0, 0] + payload
@@ -46,7 +46,7 @@ public enum FrameBuilder {
 
     /// A TCP segment (RFC 9293 §3.1) with a 20-byte header and a correct checksum.
     /// `flags`: FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10. Unset ports are 4500 (RFC 9329 §3).
-    public static func tcp(_ payload: [UInt8], spec: FrameSpec, seq: UInt32, ack: UInt32 = 0, flags: UInt8 = 0x18, window: UInt16 = 65_535) throws(CaptureError) -> [UInt8] {
+    package static func tcp(_ payload: [UInt8], spec: FrameSpec, seq: UInt32, ack: UInt32 = 0, flags: UInt8 = 0x18, window: UInt16 = 65_535) throws(CaptureError) -> [UInt8] {
         let length = 20 + payload.count
         guard length <= 65_535 else { throw CaptureError(.invalidArgument, "TCP payload too long") }
         var d = be16(spec.sourcePort ?? FrameSpec.nattPort) + be16(spec.destinationPort ?? FrameSpec.nattPort) + be32(seq) + be32(ack)
@@ -58,7 +58,7 @@ public enum FrameBuilder {
     }
 
     /// An IPv4 (RFC 791) or IPv6 (RFC 8200) packet around `payload`, by the spec's address family.
-    public static func ip(_ payload: [UInt8], protocol proto: UInt8, spec: FrameSpec) throws(CaptureError) -> [UInt8] {
+    package static func ip(_ payload: [UInt8], protocol proto: UInt8, spec: FrameSpec) throws(CaptureError) -> [UInt8] {
         switch (spec.source, spec.destination) {
         case (.v4, .v4):
             let total = 20 + payload.count
@@ -81,7 +81,7 @@ public enum FrameBuilder {
 
     /// Splits an IPv4 packet (header without options handled generally) into fragments whose
     /// data is at most `maxData` bytes (rounded down to a multiple of 8), RFC 791 §3.2.
-    public static func fragmentIPv4(_ packet: [UInt8], maxData: Int) throws(CaptureError) -> [[UInt8]] {
+    package static func fragmentIPv4(_ packet: [UInt8], maxData: Int) throws(CaptureError) -> [[UInt8]] {
         guard packet.count >= 20, packet[0] >> 4 == 4 else { throw CaptureError(.invalidArgument, "not an IPv4 packet") }
         let ihl = Int(packet[0] & 0x0f) * 4
         guard ihl >= 20, ihl <= packet.count else { throw CaptureError(.invalidArgument, "bad IHL") }
@@ -114,7 +114,7 @@ public enum FrameBuilder {
 
     /// Splits an IPv6 packet (no extension headers) into fragments with a Fragment header
     /// (RFC 8200 §4.5), each carrying at most `maxData` bytes (multiple of 8 except the last).
-    public static func fragmentIPv6(_ packet: [UInt8], maxData: Int, identification: UInt32) throws(CaptureError) -> [[UInt8]] {
+    package static func fragmentIPv6(_ packet: [UInt8], maxData: Int, identification: UInt32) throws(CaptureError) -> [[UInt8]] {
         guard packet.count >= 40, packet[0] >> 4 == 6 else { throw CaptureError(.invalidArgument, "not an IPv6 packet") }
         let step = maxData / 8 * 8
         guard step >= 8 else { throw CaptureError(.invalidArgument, "maxData below 8") }
@@ -143,7 +143,7 @@ public enum FrameBuilder {
     /// Ethernet adds the spec's VLAN tags (two or more: outer TPID 0x88A8, inner 0x8100);
     /// NULL writes the address family in little-endian (this host's order), LOOP in big-endian;
     /// IPv6 families use 30 (Darwin) for NULL and 24 for LOOP; SLL/SLL2 carry the source MAC.
-    public static func link(_ ip: [UInt8], linkType: LinkType, spec: FrameSpec) throws(CaptureError) -> [UInt8] {
+    package static func link(_ ip: [UInt8], linkType: LinkType, spec: FrameSpec) throws(CaptureError) -> [UInt8] {
         let v6 = ip.first.map { $0 >> 4 == 6 } ?? false
         let etherType: UInt16 = v6 ? 0x86dd : 0x0800
         switch linkType.rawValue {

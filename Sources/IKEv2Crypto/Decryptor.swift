@@ -38,7 +38,7 @@ public struct DecryptFinding: Hashable, Sendable, CustomStringConvertible {
     /// The codec's error, for `innerMalformed` and `outerMalformed`.
     public var error: IKEError?
 
-    public init(_ code: Code, offset: Int? = nil, _ message: String, error: IKEError? = nil) {
+    package init(_ code: Code, offset: Int? = nil, _ message: String, error: IKEError? = nil) {
         self.code = code
         self.offset = offset
         self.message = message
@@ -281,7 +281,7 @@ public enum IKEDecryptor {
         let h = message.header
         guard let keys = table.keys(for: h) else {
             var r = DecryptResult(fromInitiator: h.isInitiator)
-            r.findings.append(DecryptFinding(.noKeys, "no keys for SA \(hex64(h.initiatorSPI))/\(hex64(h.responderSPI)), message \(h.messageID)"))
+            r.findings.append(DecryptFinding(.noKeys, "no keys for SA \(Hex.fixed(h.initiatorSPI, width: 16))/\(Hex.fixed(h.responderSPI, width: 16)), message \(h.messageID)"))
             return r
         }
         return decrypt(message: message, keys: keys)

@@ -14,7 +14,7 @@ public struct FragmentKey: Hashable, Sendable, CustomStringConvertible {
     /// A response (R flag).
     public var isResponse: Bool
 
-    public init(header: IKEHeader) {
+    package init(header: IKEHeader) {
         initiatorSPI = header.initiatorSPI
         responderSPI = header.responderSPI
         messageID = header.messageID
@@ -23,7 +23,7 @@ public struct FragmentKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "SA \(hex64(initiatorSPI))/\(hex64(responderSPI)) message \(messageID) \(isResponse ? "response" : "request") from \(fromInitiator ? "initiator" : "responder")"
+        "SA \(Hex.fixed(initiatorSPI, width: 16))/\(Hex.fixed(responderSPI, width: 16)) message \(messageID) \(isResponse ? "response" : "request") from \(fromInitiator ? "initiator" : "responder")"
     }
 }
 

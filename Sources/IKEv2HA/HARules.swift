@@ -245,11 +245,11 @@ extension CounterExchangeKind {
 }
 
 /// Section references into the project's specification of the reset extension.
-public enum ResetExtensionDocument {
+enum ResetExtensionDocument {
     /// The document's path in the repository.
-    public static let path = "docs/reset-extension.md"
+    static let path = "docs/reset-extension.md"
     /// "docs/reset-extension.md §n".
-    public static func section(_ n: Int) -> String { "\(path) §\(n)" }
+    static func section(_ n: Int) -> String { "\(path) §\(n)" }
 }
 
 /// The decoded HA content of one message.

@@ -235,7 +235,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
 
     /// The whole setup (IKE_SA_INIT and readable IKE_AUTH) was seen: without SET_WINDOW_SIZE
     /// both windows are the default 1 (RFC 7296 §2.3).
-    public mutating func setupSeen() {
+    mutating func setupSeen() {
         guard startedInCapture else { return }
         initiator.windowKnown = true
         responder.windowKnown = true

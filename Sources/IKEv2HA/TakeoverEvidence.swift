@@ -5,7 +5,7 @@
 // counters on Linux, packets get reordered, capture loss makes sequence gaps).
 
 /// The flow a packet belongs to for identity tracking: IP ID counters and paths are per flow.
-public enum PacketFlow: Hashable, Sendable {
+enum PacketFlow: Hashable, Sendable {
     /// IKE over UDP (or TCP) from this source port.
     case ike(port: UInt16)
     /// ESP (in IP or UDP-encapsulated) or AH traffic.
@@ -165,27 +165,27 @@ struct IdentityTracker {
 }
 
 /// One failover event of one side, inferred from evidence.
-public struct FailoverEpoch: Hashable, Sendable {
+struct FailoverEpoch: Hashable, Sendable {
     /// The side that changed hands (the cluster side).
-    public var side: IKESide
+    var side: IKESide
     /// Where the takeover is placed: the first frame of its evidence.
-    public var frame: Int
-    public var timeNanos: Int64
+    var frame: Int
+    var timeNanos: Int64
     /// The evidence, in capture order.
-    public var evidence: [TakeoverEvidence]
+    var evidence: [TakeoverEvidence]
 }
 
 /// Groups evidence into failover events (RFC 6311 §7: "one synchronization per failover event").
-public struct TakeoverInference: Hashable, Sendable {
+struct TakeoverInference: Hashable, Sendable {
     /// Evidence of one side within this time of an event's last evidence belongs to it.
-    public var attachWindowNanos: Int64 = 30_000_000_000
+    var attachWindowNanos: Int64 = 30_000_000_000
     /// Two weak hints corroborate each other within this time.
-    public var corroborationWindowNanos: Int64 = 30_000_000_000
+    var corroborationWindowNanos: Int64 = 30_000_000_000
 
-    public init() {}
+    init() {}
 
     /// The failover events in `evidence` (any order of sides; capture order within a side).
-    public func epochs(_ evidence: [TakeoverEvidence], side: IKESide) -> [FailoverEpoch] {
+    func epochs(_ evidence: [TakeoverEvidence], side: IKESide) -> [FailoverEpoch] {
         var epochs: [FailoverEpoch] = []
         var pending: [TakeoverEvidence] = []
         var joinedFrame: Int? = nil

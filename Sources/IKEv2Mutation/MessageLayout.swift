@@ -4,8 +4,8 @@ import IKEv2
 // RFC 7383 §2.5), found with the codec's own views, so mutations hit real fields.
 
 /// One field of a message the mutation generator can change.
-public struct MessageField: Hashable, Sendable {
-    public enum Kind: String, Hashable, Sendable {
+struct MessageField: Hashable, Sendable {
+    enum Kind: String, Hashable, Sendable {
         /// A length covering a structure (header Length, Payload Length, Proposal/Transform/
         /// Attribute/Selector/CP attribute/EAP Length): any other value breaks the layout.
         case length
@@ -20,14 +20,14 @@ public struct MessageField: Hashable, Sendable {
     }
 
     /// Where it is, e.g. `payload 2 (SA) > proposal 1 > Transform Length (transform 3)`.
-    public var name: String
+    var name: String
     /// Absolute offset in the message.
-    public var offset: Int
+    var offset: Int
     /// 1, 2 or 4 bytes, big-endian.
-    public var width: Int
-    public var kind: Kind
+    var width: Int
+    var kind: Kind
 
-    public init(name: String, offset: Int, width: Int, kind: Kind) {
+    init(name: String, offset: Int, width: Int, kind: Kind) {
         self.name = name
         self.offset = offset
         self.width = width
@@ -36,25 +36,25 @@ public struct MessageField: Hashable, Sendable {
 }
 
 /// One payload of the outer chain: type, offset of its generic header and Payload Length.
-public struct PayloadLocation: Hashable, Sendable {
-    public var type: PayloadType
-    public var offset: Int
-    public var length: Int
+struct PayloadLocation: Hashable, Sendable {
+    var type: PayloadType
+    var offset: Int
+    var length: Int
 }
 
 /// The fields and payloads found in a message, as far as it parses.
-public struct MessageLayout: Hashable, Sendable {
-    public var fields: [MessageField] = []
-    public var payloads: [PayloadLocation] = []
+struct MessageLayout: Hashable, Sendable {
+    var fields: [MessageField] = []
+    var payloads: [PayloadLocation] = []
     /// The first error met while locating (nil when the whole message was walked).
-    public var error: IKEError? = nil
+    var error: IKEError? = nil
 
-    public init() {}
+    init() {}
 
     /// Locates the fields of `bytes`: the header's, each payload's generic header, and the inner
     /// lengths/counts/sizes of SA, Notify, Delete, TS, CP, EAP and SKF bodies. Stops at the
     /// first malformed structure (fields found before it are kept).
-    public init(of bytes: [UInt8]) {
+    init(of bytes: [UInt8]) {
         guard bytes.count >= IKEHeader.size else { return }
         fields.append(MessageField(name: "header Next Payload", offset: 16, width: 1, kind: .nextPayload))
         fields.append(MessageField(name: "header Length", offset: 24, width: 4, kind: .length))

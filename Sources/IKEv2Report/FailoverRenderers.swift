@@ -198,7 +198,7 @@ public struct FailoverJSONRenderer: Sendable {
         out.append(","); out.key("response_frame"); optionalNumber(x.responseFrame.map(UInt64.init), into: &out)
         out.append(","); out.key("requester"); out.jsonString(x.requester.rawValue)
         out.append(","); out.key("nonce"); out.decimal(x.nonce)
-        out.append(","); out.key("nonce_hex"); out.jsonString("0x" + hexText(UInt64(x.nonce), width: 8))
+        out.append(","); out.key("nonce_hex"); out.jsonString("0x" + Hex.fixed(UInt64(x.nonce), width: 8))
         out.append(","); out.key("event"); optionalNumber(x.event.map(UInt64.init), into: &out)
         out.append(","); out.key("request"); values(x.request, into: &out)
         out.append(","); out.key("response"); values(x.response, into: &out)
@@ -422,7 +422,7 @@ public struct FailoverTextRenderer: Sendable {
     }
 
     func renderExchange(_ x: FailoverCounterExchange, sync: Bool, into out: inout OutputBuffer) {
-        let nonce = "0x" + hexText(UInt64(x.nonce), width: 8)
+        let nonce = "0x" + Hex.fixed(UInt64(x.nonce), width: 8)
         out.append("\n  \(sync ? "RFC 6311 sync" : "Message ID reset") by the \(x.requester.rawValue): request frame \(x.requestFrame)")
         out.append(x.responseFrame.map { ", response frame \($0)" } ?? ", no response")
         out.append("\n    nonce \(nonce), \(sync ? "(M1, P1)" : "(R1, Q1)") = (\(x.request.send), \(x.request.recv))")

@@ -28,7 +28,7 @@ public enum FailoverWording {
 
     static func exchangeName(_ e: ExchangeType) -> String { e.name ?? "exchange \(e.rawValue)" }
 
-    static func nonce(_ v: UInt32) -> String { "0x" + hexText(UInt64(v), width: 8) }
+    static func nonce(_ v: UInt32) -> String { "0x" + Hex.fixed(UInt64(v), width: 8) }
 
     static func findingText(_ f: HAFinding) -> String {
         switch f {
@@ -111,13 +111,13 @@ public enum FailoverWording {
         case .decryptionFailed(let why): "SK content not decrypted: \(why)"
         case .rule(let f): finding(f)
         case .sequenceBelowWindow(let spi, let s, let h, let w):
-            "SPI 0x\(hexText(UInt64(spi), width: 8)) sequence \(s) below the anti-replay window (highest \(h), window \(w)): the counter was reused or restarted (RFC 4303 §3.4.3)"
+            "SPI 0x\(Hex.fixed(UInt64(spi), width: 8)) sequence \(s) below the anti-replay window (highest \(h), window \(w)): the counter was reused or restarted (RFC 4303 §3.4.3)"
         case .sequenceDuplicate(let spi, let s):
-            "SPI 0x\(hexText(UInt64(spi), width: 8)) sequence \(s) seen before inside the window: a duplicate the receiver drops (RFC 4303 §3.4.3)"
+            "SPI 0x\(Hex.fixed(UInt64(spi), width: 8)) sequence \(s) seen before inside the window: a duplicate the receiver drops (RFC 4303 §3.4.3)"
         case .sequenceReused(let spi, let s, let first):
-            "SPI 0x\(hexText(UInt64(spi), width: 8)) sequence \(s) again with other bytes than frame \(first): the sender reused its counter (RFC 4303 §3.3.3)"
+            "SPI 0x\(Hex.fixed(UInt64(spi), width: 8)) sequence \(s) again with other bytes than frame \(first): the sender reused its counter (RFC 4303 §3.3.3)"
         case .sequenceJump(let spi, let from, let to, let why):
-            "SPI 0x\(hexText(UInt64(spi), width: 8)) \(from) -> \(to): " + jumpText(why, from: from, to: to)
+            "SPI 0x\(Hex.fixed(UInt64(spi), width: 8)) \(from) -> \(to): " + jumpText(why, from: from, to: to)
         }
     }
 
@@ -138,10 +138,10 @@ public enum FailoverWording {
         case .newMAC(let old, let new):
             "new MAC \(MACAddress(rawValue: new)) (was \(MACAddress(rawValue: old)))"
         case .ttlChange(let old, let new): "TTL \(old) -> \(new)"
-        case .ipIDDiscontinuity(let old, let new): "IP ID 0x\(String(old, radix: 16)) -> 0x\(String(new, radix: 16)) in one flow"
+        case .ipIDDiscontinuity(let old, let new): "IP ID 0x\(Hex.minimal(UInt64(old))) -> 0x\(Hex.minimal(UInt64(new))) in one flow"
         case .counterRequest(let k, _): k == .sync ? "RFC 6311 Message ID sync request" : "Message ID reset request"
         case .replayCounterRequest: "IPSEC_REPLAY_COUNTER_SYNC request"
-        case .sequenceJump(let spi, let from, let to): "ESP/AH 0x\(hexText(UInt64(spi), width: 8)) jumps \(from) -> \(to)"
+        case .sequenceJump(let spi, let from, let to): "ESP/AH 0x\(Hex.fixed(UInt64(spi), width: 8)) jumps \(from) -> \(to)"
         case .hiddenMessageIDZero: "Message ID 0 INFORMATIONAL request (content hidden: sync or reset?)"
         }
     }
@@ -206,7 +206,7 @@ public enum FailoverWording {
         case .history: "from before the capture began (the capture starts mid-SA)"
         case .possiblyAbandoned(let f):
             "no response in the capture, but the hidden Message ID 0 request at frame \(f) may be a sync or reset that abandoned it (RFC 6311 §9; needs keys)"
-        case .rekey(let i, let r): "IKE SA rekeyed into \(hex64(i)) / \(hex64(r)) (RFC 7296 §1.3.2)"
+        case .rekey(let i, let r): "IKE SA rekeyed into \(Hex.fixed(i, width: 16)) / \(Hex.fixed(r, width: 16)) (RFC 7296 §1.3.2)"
         case .fact(let f): fact(f)
         }
     }
@@ -253,16 +253,16 @@ public enum FailoverWording {
             parts.append(s)
         }
         if let from = sa.lineage.rekeyedFrom {
-            parts.append("Rekeyed from IKE SA \(from.map(hex64).joined(separator: " / ")) (capabilities and Child SAs inherited).")
+            parts.append("Rekeyed from IKE SA \(from.map { Hex.fixed($0, width: 16) }.joined(separator: " / ")) (capabilities and Child SAs inherited).")
         }
         if let into = sa.lineage.rekeyedInto {
-            parts.append("Rekeyed into IKE SA \(into.map(hex64).joined(separator: " / ")).")
+            parts.append("Rekeyed into IKE SA \(into.map { Hex.fixed($0, width: 16) }.joined(separator: " / ")).")
         }
         if let f = sa.lineage.rekeyLinkUnknownFrame {
             parts.append("Appears without IKE_SA_INIT next to a CREATE_CHILD_SA at frame \(f) that needs keys: whether it is that SA's rekey is unknown.")
         }
         if let old = sa.lineage.replaces {
-            parts.append("Re-established with a new IKE_SA_INIT after the failed recovery of IKE SA \(old.map(hex64).joined(separator: " / ")).")
+            parts.append("Re-established with a new IKE_SA_INIT after the failed recovery of IKE SA \(old.map { Hex.fixed($0, width: 16) }.joined(separator: " / ")).")
         }
         if sa.startedBeforeCapture {
             parts.append("The capture starts in the middle of this IKE SA: earlier Message IDs are unknown, not missing.")
@@ -422,7 +422,7 @@ extension FailoverWording {
 
     /// One ESP/AH SPI in a line: "ESP SPI 0x1111 initiator-to-responder (sa-payload): 11 packets; before the takeover 1..5; ...".
     package static func espLine(_ e: FailoverESPSummary) -> String {
-        var s = "\(e.ipProtocol == 51 ? "AH" : "ESP") SPI 0x\(hexText(UInt64(e.spi), width: 8)) "
+        var s = "\(e.ipProtocol == 51 ? "AH" : "ESP") SPI 0x\(Hex.fixed(UInt64(e.spi), width: 8)) "
             + "\(e.direction?.rawValue ?? "direction unknown") (\(e.association.rawValue)): \(e.packets) packets"
         if let f = e.firstSequenceBefore, let l = e.lastSequenceBefore { s += "; before the takeover \(f)..\(l)" }
         if let f = e.firstSequenceAfter, let l = e.lastSequenceAfter { s += "; after the takeover \(f)..\(l)" }

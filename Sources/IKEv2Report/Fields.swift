@@ -1,7 +1,7 @@
 import IKEv2
 
 /// A rendered field value: what JSON, text and line renderers share for typed sub-structures.
-public enum FieldValue: Sendable, Hashable {
+enum FieldValue: Sendable, Hashable {
     case number(UInt64)
     case hex([UInt8])
     case string(String)
@@ -11,18 +11,18 @@ public enum FieldValue: Sendable, Hashable {
 }
 
 /// A named field, in display order.
-public struct Field: Sendable, Hashable {
-    public var key: String
-    public var value: FieldValue
-    public init(_ key: String, _ value: FieldValue) {
+struct Field: Sendable, Hashable {
+    var key: String
+    var value: FieldValue
+    init(_ key: String, _ value: FieldValue) {
         self.key = key
         self.value = value
     }
 }
 
-public enum FieldRendering {
+enum FieldRendering {
     /// A JSON object from fields.
-    public static func json(_ fields: [Field], into out: inout OutputBuffer) {
+    static func json(_ fields: [Field], into out: inout OutputBuffer) {
         out.byte(UInt8(ascii: "{"))
         for (i, f) in fields.enumerated() {
             if i > 0 { out.byte(UInt8(ascii: ",")) }
@@ -32,7 +32,7 @@ public enum FieldRendering {
         out.byte(UInt8(ascii: "}"))
     }
 
-    public static func json(_ v: FieldValue, into out: inout OutputBuffer) {
+    static func json(_ v: FieldValue, into out: inout OutputBuffer) {
         switch v {
         case .number(let n): out.decimal(n)
         case .hex(let b): out.byte(UInt8(ascii: "\"")); out.hex(bytes: b); out.byte(UInt8(ascii: "\""))
@@ -50,7 +50,7 @@ public enum FieldRendering {
     }
 
     /// `key=value` pairs for the line format.
-    public static func compact(_ v: FieldValue) -> String {
+    static func compact(_ v: FieldValue) -> String {
         switch v {
         case .number(let n): String(n)
         case .hex(let b): Hex.encode(b)
@@ -63,7 +63,7 @@ public enum FieldRendering {
 }
 
 /// What the notify decoder made of a notify's data, for display.
-public enum NotifyDisplayResult {
+enum NotifyDisplayResult {
     /// Not a typed notify: only raw data is shown.
     case none
     case decoded([Field])
@@ -73,15 +73,15 @@ public enum NotifyDisplayResult {
 
 /// Adapts the codec's typed notify decoding (`NotifyDecoder`, which knows the configurable
 /// reset-extension numbers) to display fields.
-public struct NotifyDisplay: Sendable {
-    public var decoder: NotifyDecoder
-    public init(decoder: NotifyDecoder = NotifyDecoder()) { self.decoder = decoder }
+struct NotifyDisplay: Sendable {
+    var decoder: NotifyDecoder
+    init(decoder: NotifyDecoder = NotifyDecoder()) { self.decoder = decoder }
 
     /// The notify type's name, including the configured private reset numbers.
-    public func name(_ type: NotifyType) -> String { decoder.name(of: type) }
+    func name(_ type: NotifyType) -> String { decoder.name(of: type) }
 
     /// Typed notify data as `Field`s (text renderer). The keys come from `NotifyDetails`.
-    public func decode(_ n: borrowing NotifyView) -> NotifyDisplayResult {
+    func decode(_ n: borrowing NotifyView) -> NotifyDisplayResult {
         switch typed(n) {
         case .none: return .none
         case .invalid(let e): return .invalid(e)

@@ -2,7 +2,7 @@ import IKEv2
 
 /// What is known about the inner payloads of a message's SK or SKF payload. The caller (the CLI
 /// or a test) computes it with `IKEv2Crypto`; renderers only display it.
-public enum InnerPayloads: Sendable {
+enum InnerPayloads: Sendable {
     /// No decryption was attempted (no key file given).
     case notAttempted
     /// A key file was given, but it has no row for this SA.
@@ -14,7 +14,7 @@ public enum InnerPayloads: Sendable {
     /// An SKF fragment whose message is not complete yet (RFC 7383).
     case fragmentPending(received: Int, total: Int)
 
-    public var isDecrypted: Bool {
+    var isDecrypted: Bool {
         if case .decrypted = self { return true }
         return false
     }

@@ -2,15 +2,15 @@ import IKEv2
 
 /// Renders one IKE message as one JSON object on one line (JSON Lines). The schema is documented
 /// in the README ("JSON schema") and is stable: keys are only ever added.
-public struct JSONRenderer: Sendable {
-    public var notifyDisplay: NotifyDisplay
+struct JSONRenderer: Sendable {
+    var notifyDisplay: NotifyDisplay
 
-    public init(notifyDisplay: NotifyDisplay = NotifyDisplay()) {
+    init(notifyDisplay: NotifyDisplay = NotifyDisplay()) {
         self.notifyDisplay = notifyDisplay
     }
 
     /// Appends the object for a parsed message (and a newline).
-    public func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
+    func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
                        into out: inout OutputBuffer) {
         out.byte(UInt8(ascii: "{"))
         renderMeta(meta, into: &out)
@@ -32,7 +32,7 @@ public struct JSONRenderer: Sendable {
 
     /// Appends the object for a datagram that did not parse as an IKE message at all.
     /// `header` is what could be read of the header (see `IKEHeader.peek`), if anything.
-    public func renderUnparsed(_ error: IKEError, header: IKEHeader?, meta: MessageMeta, into out: inout OutputBuffer) {
+    func renderUnparsed(_ error: IKEError, header: IKEHeader?, meta: MessageMeta, into out: inout OutputBuffer) {
         out.byte(UInt8(ascii: "{"))
         renderMeta(meta, into: &out)
         if let header { renderHeader(header, into: &out) }
@@ -212,15 +212,15 @@ public struct JSONRenderer: Sendable {
 
 /// Short payload names as a tcpdump/Wireshark user reads them: `Ni`/`Nr` by sender, `N(...)` for
 /// notifies is built by the line renderer.
-public enum PayloadNames {
-    public static func notation(_ t: PayloadType, isInitiator: Bool) -> String {
+enum PayloadNames {
+    static func notation(_ t: PayloadType, isInitiator: Bool) -> String {
         t == .nonce ? (isInitiator ? "Ni" : "Nr") : t.notation
     }
 }
 
 /// IKEv1 exchange names (RFC 2408/2409), for the header of IKEv1 messages we report but do not dissect.
-public enum IKEv1Names {
-    public static func exchange(_ v: UInt8) -> String {
+enum IKEv1Names {
+    static func exchange(_ v: UInt8) -> String {
         switch v {
         case 0: "None"
         case 1: "Base"
@@ -237,8 +237,8 @@ public enum IKEv1Names {
 }
 
 /// Printable identities for ID payloads (RFC 7296 §3.5).
-public enum IdentityText {
-    public static func render(_ type: IDType, _ data: RawSpan) -> String? {
+enum IdentityText {
+    static func render(_ type: IDType, _ data: RawSpan) -> String? {
         switch type.rawValue {
         case 1 where data.byteCount == 4, 5 where data.byteCount == 16:
             return PayloadDetails.addressText(data)

@@ -6,11 +6,11 @@ import IKEv2
 ///
 /// SPIs are shortened to their first 4 bytes; `SK{...}` lists decrypted inner payloads,
 /// `SKF(n/total)` marks a fragment. Malformed messages end with `[error: ...]`.
-public struct LineRenderer: Sendable {
-    public var notifyDisplay: NotifyDisplay
-    public init(notifyDisplay: NotifyDisplay = NotifyDisplay()) { self.notifyDisplay = notifyDisplay }
+struct LineRenderer: Sendable {
+    var notifyDisplay: NotifyDisplay
+    init(notifyDisplay: NotifyDisplay = NotifyDisplay()) { self.notifyDisplay = notifyDisplay }
 
-    public func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
+    func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
                        into out: inout OutputBuffer) {
         prefix(meta, into: &out)
         let h = message.header
@@ -48,7 +48,7 @@ public struct LineRenderer: Sendable {
         out.byte(0x0a)
     }
 
-    public func renderUnparsed(_ error: IKEError, meta: MessageMeta, into out: inout OutputBuffer) {
+    func renderUnparsed(_ error: IKEError, meta: MessageMeta, into out: inout OutputBuffer) {
         prefix(meta, into: &out)
         out.append("IKE [malformed: ")
         out.append(error.description)

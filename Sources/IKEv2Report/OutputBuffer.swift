@@ -3,38 +3,41 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import IKEv2
 
 /// A byte buffer that renderers append to; `flush` hands full chunks to a sink.
 /// Renderers write UTF-8 bytes directly (no String building per field on the hot path).
+/// A library user creates one, passes it to a renderer and reads ``bytes`` or ``string``, or
+/// calls ``flush(to:)``; the appending primitives are the renderers' own (`package`).
 public struct OutputBuffer: Sendable {
     public var bytes: [UInt8] = []
     /// A buffer with room for `capacity` bytes (no allocation for 0).
     public init(capacity: Int = 1 << 16) { if capacity > 0 { bytes.reserveCapacity(capacity) } }
 
     /// Drops everything after the first `count` bytes (a renderer taking back partial output).
-    public mutating func truncate(to count: Int) {
+    package mutating func truncate(to count: Int) {
         if count >= 0 && count < bytes.count { bytes.removeLast(bytes.count - count) }
     }
 
-    @inlinable public mutating func append(_ s: StaticString) {
+    @inlinable package mutating func append(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
     /// A literal, without `String`'s UTF-8 access overhead (the same as `append(_:)` with a
     /// literal argument).
-    @inlinable public mutating func append(literal s: StaticString) {
+    @inlinable package mutating func append(literal s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
     /// Dynamic text. Disfavoured so that a string literal argument takes the `StaticString`
     /// overload (no `String` UTF-8 access on the hot path).
     @_disfavoredOverload
-    @inlinable public mutating func append(_ s: String) {
+    @inlinable package mutating func append(_ s: String) {
         var s = s
         s.withUTF8 { bytes.append(contentsOf: $0) }
     }
-    @inlinable public mutating func byte(_ b: UInt8) { bytes.append(b) }
+    @inlinable package mutating func byte(_ b: UInt8) { bytes.append(b) }
 
     /// Decimal digits of an unsigned integer.
-    public mutating func decimal<T: BinaryInteger>(_ v: T) {
+    package mutating func decimal<T: BinaryInteger>(_ v: T) {
         if v < 0 {
             bytes.append(UInt8(ascii: "-"))
             decimalMagnitude(UInt64(truncatingIfNeeded: 0 &- Int64(v)))
@@ -59,7 +62,7 @@ public struct OutputBuffer: Sendable {
         }
     }
     /// Zero-padded decimal of fixed width (the lowest `width` digits).
-    public mutating func padded(_ v: Int, width: Int) {
+    package mutating func padded(_ v: Int, width: Int) {
         var w = max(0, width)
         if w > 20 {
             bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: w - 20))
@@ -80,69 +83,29 @@ public struct OutputBuffer: Sendable {
         }
     }
 
-    /// The lowercase hex digit of a nibble (0...15).
-    @inline(__always) static func hexDigit(_ n: UInt8) -> UInt8 { n < 10 ? 0x30 &+ n : 0x57 &+ n }
-    /// Lowercase hex of a span.
-    public mutating func hex(_ span: RawSpan) {
-        span.withUnsafeBytes { raw in
-            for b in raw {
-                bytes.append(Self.hexDigit(b >> 4))
-                bytes.append(Self.hexDigit(b & 0x0f))
-            }
-        }
+    /// Lowercase hex of a span (`Hex`, the toolkit's one hex definition).
+    package mutating func hex(_ span: RawSpan) {
+        span.withUnsafeBytes { Hex.append(bytes: $0, to: &bytes) }
     }
-    /// Traffic-selector address text (RFC 7296 §3.13.1): 4 octets as dotted decimal, 16 octets
-    /// as eight colon-separated lowercase hex groups without leading zeros (no `::`
-    /// compression), any other length as plain hex.
-    public mutating func address(_ span: RawSpan) {
-        span.withUnsafeBytes { raw in
-            if raw.count == 4 {
-                for i in 0..<4 {
-                    if i > 0 { bytes.append(UInt8(ascii: ".")) }
-                    decimalMagnitude(UInt64(raw[i]))
-                }
-            } else if raw.count == 16 {
-                for g in 0..<8 {
-                    if g > 0 { bytes.append(UInt8(ascii: ":")) }
-                    hexGroup(UInt16(raw[2 * g]) << 8 | UInt16(raw[2 * g + 1]))
-                }
-            } else {
-                for b in raw {
-                    bytes.append(Self.hexDigit(b >> 4))
-                    bytes.append(Self.hexDigit(b & 0x0f))
-                }
-            }
-        }
-    }
-    /// Lowercase hex of a 16-bit group without leading zeros (`0` for zero).
-    private mutating func hexGroup(_ v: UInt16) {
-        var shift: UInt16 = 12
-        while shift > 0 && (v >> shift) & 0xf == 0 { shift -= 4 }
-        while true {
-            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: (v >> shift) & 0xf)))
-            if shift == 0 { break }
-            shift -= 4
-        }
+    /// Address text (`AddressText`): 4 octets as dotted decimal, 16 octets as eight
+    /// colon-separated lowercase hex groups without leading zeros and without `::` compression
+    /// (`AddressText.IPv6Form.full`: traffic selectors, RFC 7296 §3.13.1), any other length as
+    /// plain hex.
+    package mutating func address(_ span: RawSpan) {
+        span.withUnsafeBytes { AddressText.append($0, ipv6: .full, to: &bytes) }
     }
     /// Lowercase hex of an integer, `width` digits.
-    public mutating func hex(_ v: UInt64, width: Int) {
-        var shift = (width - 1) * 4
-        while shift >= 0 {
-            bytes.append(Self.hexDigit(UInt8(truncatingIfNeeded: (v >> UInt64(shift)) & 0xf)))
-            shift -= 4
-        }
+    package mutating func hex(_ v: UInt64, width: Int) {
+        Hex.append(v, width: width, to: &bytes)
     }
-    public mutating func hex(bytes other: [UInt8]) {
-        for b in other {
-            bytes.append(Self.hexDigit(b >> 4))
-            bytes.append(Self.hexDigit(b & 0x0f))
-        }
+    package mutating func hex(bytes other: [UInt8]) {
+        other.withUnsafeBytes { Hex.append(bytes: $0, to: &bytes) }
     }
 
     /// A JSON string literal with escaping (RFC 8259 §7): `"` `\\` and control characters.
     /// Runs of bytes that need no escaping are copied in one append.
     @_disfavoredOverload
-    public mutating func jsonString(_ s: String) {
+    package mutating func jsonString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { u in
@@ -176,30 +139,29 @@ public struct OutputBuffer: Sendable {
             bytes.append(UInt8(ascii: "u"))
             bytes.append(UInt8(ascii: "0"))
             bytes.append(UInt8(ascii: "0"))
-            bytes.append(Self.hexDigit(b >> 4))
-            bytes.append(Self.hexDigit(b & 0x0f))
+            Hex.append(UInt64(b), width: 2, to: &bytes)
         }
     }
     /// A literal as a JSON string: the literal must need no escaping (no `"`, `\\` or control
     /// characters).
-    public mutating func jsonString(_ s: StaticString) {
+    package mutating func jsonString(_ s: StaticString) {
         bytes.append(UInt8(ascii: "\""))
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(UInt8(ascii: "\""))
     }
     /// `"key":`
-    public mutating func key(_ k: StaticString) {
+    package mutating func key(_ k: StaticString) {
         bytes.append(UInt8(ascii: "\""))
         k.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
     }
     @_disfavoredOverload
-    public mutating func key(_ k: String) {
+    package mutating func key(_ k: String) {
         jsonString(k)
         bytes.append(UInt8(ascii: ":"))
     }
-    public mutating func bool(_ v: Bool) { v ? append(literal: "true") : append(literal: "false") }
+    package mutating func bool(_ v: Bool) { v ? append(literal: "true") : append(literal: "false") }
 
     /// Writes everything to a file descriptor and empties the buffer.
     public mutating func flush(to fd: Int32) {
@@ -224,7 +186,7 @@ public struct OutputBuffer: Sendable {
 }
 
 /// RFC 3339 UTC timestamps with nanoseconds, from nanoseconds since the Unix epoch.
-public enum Timestamp {
+enum Timestamp {
     /// Civil date from days since 1970-01-01 (proleptic Gregorian).
     static func civil(_ days: Int64) -> (year: Int64, month: Int, day: Int) {
         let z = days + 719_468
@@ -241,7 +203,7 @@ public enum Timestamp {
 
     /// Appends e.g. `2026-11-29T09:31:39.123456789Z` (years outside 0-9999 keep their lowest
     /// four digits).
-    public static func rfc3339(_ nanos: Int64, into out: inout OutputBuffer) {
+    static func rfc3339(_ nanos: Int64, into out: inout OutputBuffer) {
         let secs = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
         let frac = UInt64(truncatingIfNeeded: nanos - secs * 1_000_000_000)
         let days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
@@ -278,7 +240,7 @@ public enum Timestamp {
     }
 
     /// `HH:MM:SS.nnnnnnnnn` (time of day, UTC), as tcpdump's default prints it.
-    public static func timeOfDay(_ nanos: Int64, into out: inout OutputBuffer, digits: Int = 6) {
+    static func timeOfDay(_ nanos: Int64, into out: inout OutputBuffer, digits: Int = 6) {
         let secs = nanos >= 0 ? nanos / 1_000_000_000 : (nanos - 999_999_999) / 1_000_000_000
         var frac = Int(nanos - secs * 1_000_000_000)
         let sod = Int(((secs % 86400) + 86400) % 86400)

@@ -133,9 +133,7 @@ enum PayloadDetails {
 
     /// The text form of a traffic-selector address (see `OutputBuffer.address`).
     static func addressText(_ span: RawSpan) -> String {
-        var o = OutputBuffer(capacity: 40)
-        o.address(span)
-        return o.string
+        span.withUnsafeBytes { AddressText.string($0, ipv6: .full) }
     }
 }
 

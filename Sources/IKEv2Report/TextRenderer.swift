@@ -2,23 +2,23 @@ import IKEv2
 
 /// A full tree per message, like `tshark -V` for the IKE part: every field with its name and
 /// value, registry names for numbers, typed notify data, and byte offsets with `verbose`.
-public struct TextRenderer: Sendable {
-    public var verbose: Bool
-    public var notifyDisplay: NotifyDisplay
+struct TextRenderer: Sendable {
+    var verbose: Bool
+    var notifyDisplay: NotifyDisplay
 
-    public init(verbose: Bool = false, notifyDisplay: NotifyDisplay = NotifyDisplay()) {
+    init(verbose: Bool = false, notifyDisplay: NotifyDisplay = NotifyDisplay()) {
         self.verbose = verbose
         self.notifyDisplay = notifyDisplay
     }
 
-    public func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
+    func render(_ message: borrowing IKEMessageView, meta: MessageMeta, inner: InnerPayloads,
                        into out: inout OutputBuffer) {
         frameLine(meta, into: &out)
         let h = message.header
         var t = Tree(out: out, verbose: verbose)
         t.line(0, "Internet Security Association and Key Management Protocol", at: 0)
-        t.line(1, "Initiator SPI: \(hex64(h.initiatorSPI))", at: 0)
-        t.line(1, "Responder SPI: \(hex64(h.responderSPI))", at: 8)
+        t.line(1, "Initiator SPI: \(Hex.fixed(h.initiatorSPI, width: 16))", at: 0)
+        t.line(1, "Responder SPI: \(Hex.fixed(h.responderSPI, width: 16))", at: 8)
         t.line(1, "Next payload: \(h.isIKEv1 ? "\(h.nextPayload.rawValue)" : "\(h.nextPayload.name) (\(h.nextPayload.rawValue))")", at: 16)
         t.line(1, "Version: \(h.majorVersion).\(h.minorVersion)", at: 17)
         let xname = h.isIKEv1 ? IKEv1Names.exchange(h.exchangeType.rawValue) : h.exchangeType.description
@@ -34,7 +34,7 @@ public struct TextRenderer: Sendable {
         out.byte(0x0a)
     }
 
-    public func renderUnparsed(_ error: IKEError, meta: MessageMeta, into out: inout OutputBuffer) {
+    func renderUnparsed(_ error: IKEError, meta: MessageMeta, into out: inout OutputBuffer) {
         frameLine(meta, into: &out)
         out.append("Internet Security Association and Key Management Protocol\n    [Malformed: ")
         out.append(error.description)
@@ -176,15 +176,6 @@ public struct TextRenderer: Sendable {
             }
         }
     }
-}
-
-func hex64(_ v: UInt64) -> String { hexText(v, width: 16) }
-
-/// Lowercase hex of `v` in `width` digits (the one fixed-width hex formatter for text).
-func hexText(_ v: UInt64, width: Int) -> String {
-    var o = OutputBuffer(capacity: width)
-    o.hex(v, width: width)
-    return o.string
 }
 
 func be32(_ v: UInt32) -> [UInt8] {

@@ -12,7 +12,7 @@ import IKEv2HA
 extension SynthScenario {
     /// The receiver's anti-replay window assumed by the expectations (RFC 4303 §3.4.3: 32 is
     /// the minimum, 64 the default).
-    public static let antiReplayWindow: UInt64 = 64
+    static let antiReplayWindow: UInt64 = 64
 
     public static let espAntiReplay = SynthScenario(
         id: .espAntiReplay,
@@ -324,8 +324,8 @@ extension Story {
         engine.wait(ms: 1500...3000)
         let old = engine.keys
         let r = try engine.rekeyIKESA(from: .initiator)
-        rekeys.append(ExpectedIKERekey(oldInitiatorSPI: hex64(old.initiatorSPI), oldResponderSPI: hex64(old.responderSPI),
-                                       newInitiatorSPI: hex64(r.new.initiatorSPI), newResponderSPI: hex64(r.new.responderSPI),
+        rekeys.append(ExpectedIKERekey(oldInitiatorSPI: Hex.fixed(old.initiatorSPI, width: 16), oldResponderSPI: Hex.fixed(old.responderSPI, width: 16),
+                                       newInitiatorSPI: Hex.fixed(r.new.initiatorSPI, width: 16), newResponderSPI: Hex.fixed(r.new.responderSPI, width: 16),
                                        requestFrame: r.request, responseFrame: r.response,
                                        deleteRequestFrame: r.deleteRequest, deleteResponseFrame: r.deleteResponse))
         // The Child SA created in IKE_AUTH now belongs to the new IKE SA.

@@ -54,9 +54,9 @@ public struct SynthScenario: Hashable, Sendable {
     public static let defaultTimestampBase: Int64 = 1_767_225_600 * 1_000_000_000
     /// M1 = replicated next request + this margin (RFC 6311 §5.1 recommends at least the IKE
     /// window size; these SAs use window 1).
-    public static let syncMargin: UInt32 = 10
+    static let syncMargin: UInt32 = 10
     /// The new active member's own outbound ESP jump: a bandwidth estimate (RFC 6311 §5.2).
-    public static let outboundJump: UInt64 = 1 << 20
+    static let outboundJump: UInt64 = 1 << 20
 
     public static let rfc6311Sync = SynthScenario(
         id: .rfc6311Sync,
@@ -130,7 +130,7 @@ public struct SynthScenario: Hashable, Sendable {
         }
         e = story.engine
         let expectation = SynthExpectation(
-            scenario: name, seed: seed, initiatorSPI: hex64(e.allKeys[0].initiatorSPI), responderSPI: hex64(e.allKeys[0].responderSPI),
+            scenario: name, seed: seed, initiatorSPI: Hex.fixed(e.allKeys[0].initiatorSPI, width: 16), responderSPI: Hex.fixed(e.allKeys[0].responderSPI, width: 16),
             takeoverFrames: story.takeoverFrames, syncs: story.syncs, anomalies: story.anomalies,
             toleratedAnomalyKinds: toleratedAnomalyKinds, espJumps: story.espJumps, ikeFrames: e.ikeFrames,
             frameCount: e.frames.count, rekeys: story.rekeys)
@@ -139,11 +139,6 @@ public struct SynthScenario: Hashable, Sendable {
         }
         return SynthCapture(scenario: self, frames: e.frames, keys: IKEKeyTable(e.allKeys), expectation: expectation)
     }
-}
-
-func hex64(_ v: UInt64) -> String {
-    let s = String(v, radix: 16)
-    return String(repeating: "0", count: max(0, 16 - s.count)) + s
 }
 
 /// A capture built by a scenario: frames, the key table, and the ground truth.

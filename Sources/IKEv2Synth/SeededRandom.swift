@@ -4,11 +4,11 @@ import IKEv2
 import IKEv2Mutation
 
 /// The seeded generator of the synthesizer (same seed, same bytes on every platform).
-public typealias SeededGenerator = SplitMix64
+typealias SeededGenerator = SplitMix64
 
 extension SplitMix64 {
     /// A value in `range` (uniform enough for synthetic timing and sizes).
-    public mutating func int(in range: ClosedRange<Int>) -> Int {
+    mutating func int(in range: ClosedRange<Int>) -> Int {
         Int.random(in: range, using: &self)
     }
 }

@@ -80,8 +80,7 @@ public enum GatewayIdentity: Hashable, Sendable {
     /// A printable form: dotted IPv4, RFC 5952-style IPv6, the FQDN, or hex.
     public var text: String {
         switch self {
-        case .ipv4(let b) where b.count == 4: return b.map { String($0) }.joined(separator: ".")
-        case .ipv6(let b) where b.count == 16: return IPv6Text.format(b)
+        case .ipv4(let b) where b.count == 4, .ipv6(let b) where b.count == 16: return AddressText.string(b)
         case .fqdn(let b): return String(decoding: b, as: UTF8.self)
         default: return Hex.encode(identity)
         }
@@ -183,7 +182,7 @@ public protocol NotifyFieldSink {
 extension MessageIDSyncData {
     /// The keys of the 12-octet data: RFC 6311 §6.3 names for a sync, the reset extension's names
     /// (docs/reset-extension.md §3) for a reset.
-    public static func fieldKeys(reset: Bool) -> (nonce: StaticString, send: StaticString, recv: StaticString) {
+    package static func fieldKeys(reset: Bool) -> (nonce: StaticString, send: StaticString, recv: StaticString) {
         reset ? ("nonce", "new_send_req_message_id", "new_recv_req_message_id")
             : ("nonce", "expected_send_req_message_id", "expected_recv_req_message_id")
     }
@@ -261,26 +260,3 @@ struct FieldCollector: NotifyFieldSink {
     }
 }
 
-/// IPv6 text form (RFC 5952: lowercase, longest run of two or more zero groups as `::`).
-enum IPv6Text {
-    static func format(_ b: [UInt8]) -> String {
-        guard b.count == 16 else { return Hex.encode(b) }
-        var groups: [UInt16] = []
-        for i in 0..<8 { groups.append(UInt16(b[2 * i]) << 8 | UInt16(b[2 * i + 1])) }
-        var bestStart = -1, bestLen = 0, curStart = -1, curLen = 0
-        for (i, g) in groups.enumerated() {
-            if g == 0 {
-                if curStart < 0 { curStart = i; curLen = 0 }
-                curLen += 1
-                if curLen > bestLen { bestStart = curStart; bestLen = curLen }
-            } else {
-                curStart = -1
-            }
-        }
-        func hex(_ g: UInt16) -> String { String(g, radix: 16) }
-        if bestLen < 2 { return groups.map(hex).joined(separator: ":") }
-        let head = groups[0..<bestStart].map(hex).joined(separator: ":")
-        let tail = groups[(bestStart + bestLen)...].map(hex).joined(separator: ":")
-        return head + "::" + tail
-    }
-}

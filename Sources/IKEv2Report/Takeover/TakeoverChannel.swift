@@ -10,25 +10,25 @@ import Musl
 #endif
 
 /// A `ikev2 takeover` failure that stops the run (bad address, socket error, no keys).
-public struct TakeoverError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct TakeoverError: Error, Hashable, Sendable, CustomStringConvertible {
+    package var message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// An IP address and UDP port, written `192.0.2.1`, `192.0.2.1:4500`, `2001:db8::1` or
 /// `[2001:db8::1]:4500`.
-public struct TakeoverEndpoint: Hashable, Sendable, CustomStringConvertible {
-    public var address: IPAddress
-    public var port: UInt16
+package struct TakeoverEndpoint: Hashable, Sendable, CustomStringConvertible {
+    package var address: IPAddress
+    package var port: UInt16
 
-    public init(address: IPAddress, port: UInt16) {
+    package init(address: IPAddress, port: UInt16) {
         self.address = address
         self.port = port
     }
 
     /// Parses `text`; a missing port is `defaultPort`.
-    public init(parsing text: String, defaultPort: UInt16 = 500) throws(TakeoverError) {
+    package init(parsing text: String, defaultPort: UInt16 = 500) throws(TakeoverError) {
         var host = Substring(text)
         var portText: Substring? = nil
         if host.hasPrefix("[") {
@@ -70,9 +70,9 @@ public struct TakeoverEndpoint: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
-    public var isIPv6: Bool { if case .v6 = address { return true } else { return false } }
+    package var isIPv6: Bool { if case .v6 = address { return true } else { return false } }
 
-    public var description: String {
+    package var description: String {
         isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
     }
 

@@ -3,13 +3,13 @@
 import IKEv2
 import IKEv2HA
 
-public enum TakeoverRenderer {
+package enum TakeoverRenderer {
     /// One JSON object (no trailing newline).
-    public static func json(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
+    package static func json(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
         // The keys of RFC 6311 §6.3 (the JSON contract asks for them for a reset too).
         let k = MessageIDSyncData.fieldKeys(reset: false)
         func data(_ d: MessageIDSyncData) -> String {
-            "{\"\(k.nonce)\":\"\(hex32(d.nonce))\",\"\(k.send)\":\(d.expectedSend),\"\(k.recv)\":\(d.expectedRecv)}"
+            "{\"\(k.nonce)\":\"0x\(Hex.fixed(UInt64(d.nonce), width: 8))\",\"\(k.send)\":\(d.expectedSend),\"\(k.recv)\":\(d.expectedRecv)}"
         }
         var s = "{\"sa\":\"\(options.keys.saName)\",\"role\":\"\(options.role.rawValue)\""
         s += ",\"local\":\"\(options.local)\",\"peer\":\"\(options.peer)\""
@@ -37,9 +37,9 @@ public enum TakeoverRenderer {
     }
 
     /// Human-readable lines.
-    public static func text(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
+    package static func text(_ o: TakeoverOutcome, options: TakeoverOptions) -> String {
         func d(_ x: MessageIDSyncData) -> String {
-            "nonce \(hex32(x.nonce)), expected send \(x.expectedSend), expected recv \(x.expectedRecv)"
+            "nonce 0x\(Hex.fixed(UInt64(x.nonce), width: 8)), expected send \(x.expectedSend), expected recv \(x.expectedRecv)"
         }
         let name = o.procedure == .sync ? "IKEV2_MESSAGE_ID_SYNC" : "IKEV2_MESSAGE_ID_RESET"
         var lines: [String] = []
@@ -81,7 +81,7 @@ public enum TakeoverRenderer {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             default:
-                if u.value < 0x20 { out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 { out += "\\u" + Hex.fixed(UInt64(u.value), width: 4) } else { out.unicodeScalars.append(u) }
             }
         }
         return out

@@ -9,47 +9,47 @@ import IKEv2Crypto
 import IKEv2HA
 
 /// What `ikev2 takeover` does.
-public struct TakeoverOptions: Sendable {
+package struct TakeoverOptions: Sendable {
     /// The side of the IKE SA being taken over (its keys and I flag are used).
-    public enum Role: String, Sendable, CaseIterable {
+    package enum Role: String, Sendable, CaseIterable {
         case initiator, responder
     }
 
-    public enum Procedure: String, Sendable {
+    package enum Procedure: String, Sendable {
         /// RFC 6311 §5.1 IKEV2_MESSAGE_ID_SYNC.
         case sync
         /// The private IKEV2_MESSAGE_ID_RESET (`docs/reset-extension.md`).
         case reset
     }
 
-    public var keys: IKESAKeys
-    public var role: Role
-    public var local: TakeoverEndpoint
-    public var peer: TakeoverEndpoint
+    package var keys: IKESAKeys
+    package var role: Role
+    package var local: TakeoverEndpoint
+    package var peer: TakeoverEndpoint
     /// The taken-over side's next request Message ID as last replicated (N).
-    public var nextRequestID: UInt32
+    package var nextRequestID: UInt32
     /// The next request Message ID expected from the peer as last replicated (P).
-    public var peerNextRequestID: UInt32
+    package var peerNextRequestID: UInt32
     /// Added to N for M1 (RFC 6311 §5.1: at least the sender window size).
-    public var margin: UInt32 = 4
-    public var procedure: Procedure = .sync
+    package var margin: UInt32 = 4
+    package var procedure: Procedure = .sync
     /// Seconds to wait, before the procedure, for a request of the peer (one in flight to the dead
     /// member, retransmitted: RFC 6311 §7 trigger (a)); the procedure starts at the first one.
-    public var listenSeconds: Double = 0
+    package var listenSeconds: Double = 0
     /// Seconds to answer the peer's requests after the procedure (0: do not serve).
-    public var serveSeconds: Double = 0
+    package var serveSeconds: Double = 0
     /// First retransmission timeout; doubles on each retransmission (RFC 7296 §2.1).
-    public var retransmitTimeout: Double = 1
+    package var retransmitTimeout: Double = 1
     /// Retransmissions after the first transmission of each request.
-    public var retransmissions: Int = 4
+    package var retransmissions: Int = 4
     /// The reset notify's type number (its SUPPORTED notify is one less).
-    public var resetNotifyType: NotifyType = .ikev2MessageIDReset
+    package var resetNotifyType: NotifyType = .ikev2MessageIDReset
     /// A fixed nonce (tests); nil draws a random one.
-    public var nonce: UInt32? = nil
+    package var nonce: UInt32? = nil
     /// Most saved responses kept for answering retransmitted requests.
-    public var maxSavedResponses = 16
+    package var maxSavedResponses = 16
 
-    public init(keys: IKESAKeys, role: Role, local: TakeoverEndpoint, peer: TakeoverEndpoint,
+    package init(keys: IKESAKeys, role: Role, local: TakeoverEndpoint, peer: TakeoverEndpoint,
                 nextRequestID: UInt32, peerNextRequestID: UInt32) {
         self.keys = keys
         self.role = role
@@ -60,13 +60,13 @@ public struct TakeoverOptions: Sendable {
     }
 
     /// Whether IKE goes with the 4-byte non-ESP marker (RFC 3948 §2.2): either port is 4500.
-    public var usesNonESPMarker: Bool { local.port == 4500 || peer.port == 4500 }
+    package var usesNonESPMarker: Bool { local.port == 4500 || peer.port == 4500 }
 }
 
 /// What happened in one `ikev2 takeover` run.
-public struct TakeoverOutcome: Sendable {
+package struct TakeoverOutcome: Sendable {
     /// What the peer did with the sync/reset request.
-    public enum PeerAnswer: Hashable, Sendable {
+    package enum PeerAnswer: Hashable, Sendable {
         /// A protected response with the expected notify.
         case answered
         /// A protected response without the notify (for a reset: the peer refused).
@@ -76,7 +76,7 @@ public struct TakeoverOutcome: Sendable {
         /// No valid response within the retransmission schedule.
         case noResponse
 
-        public var name: String {
+        package var name: String {
             switch self {
             case .answered: "answered"
             case .emptyResponse: "empty-response"
@@ -86,57 +86,57 @@ public struct TakeoverOutcome: Sendable {
         }
     }
 
-    public struct Liveness: Sendable {
-        public var messageID: UInt32
-        public var answered = false
-        public var transmissions = 0
-        public var milliseconds: Int64?
+    package struct Liveness: Sendable {
+        package var messageID: UInt32
+        package var answered = false
+        package var transmissions = 0
+        package var milliseconds: Int64?
     }
 
-    public struct Serve: Sendable {
-        public var seconds: Double = 0
+    package struct Serve: Sendable {
+        package var seconds: Double = 0
         /// New requests answered with an empty (or NO_ADDITIONAL_SAS) response.
-        public var requestsAnswered: [UInt32] = []
+        package var requestsAnswered: [UInt32] = []
         /// Retransmitted requests answered with the saved response.
-        public var retransmissionsAnswered = 0
+        package var retransmissionsAnswered = 0
         /// Requests outside the window or failing the ICV, dropped.
-        public var dropped = 0
+        package var dropped = 0
     }
 
     /// A peer request seen before the procedure completed (e.g. one in flight to the dead member);
     /// at most 64 distinct Message IDs are kept.
-    public struct EarlyRequest: Hashable, Sendable {
-        public var messageID: UInt32
-        public var exchange: ExchangeType
+    package struct EarlyRequest: Hashable, Sendable {
+        package var messageID: UInt32
+        package var exchange: ExchangeType
     }
 
-    public var procedure: TakeoverOptions.Procedure
-    public var request: MessageIDSyncData
-    public var answer: PeerAnswer = .noResponse
-    public var response: MessageIDSyncData?
-    public var nonceEchoed = false
+    package var procedure: TakeoverOptions.Procedure
+    package var request: MessageIDSyncData
+    package var answer: PeerAnswer = .noResponse
+    package var response: MessageIDSyncData?
+    package var nonceEchoed = false
     /// RFC 6311 §5.1: M2 ≥ M1 and P2 ≥ P1 (sync only; nil when unanswered).
-    public var rfcMaximaObeyed: Bool?
-    public var transmissions = 0
-    public var responseMilliseconds: Int64?
-    public var problems: [String] = []
+    package var rfcMaximaObeyed: Bool?
+    package var transmissions = 0
+    package var responseMilliseconds: Int64?
+    package var problems: [String] = []
     /// The counters after the procedure: the next request ID used, the next expected from the peer.
-    public var counters: MessageIDCounters
-    public var liveness: Liveness
-    public var serve = Serve()
-    public var earlyRequests: [EarlyRequest] = []
+    package var counters: MessageIDCounters
+    package var liveness: Liveness
+    package var serve = Serve()
+    package var earlyRequests: [EarlyRequest] = []
     /// Messages with this SA's SPIs that failed decryption or the ICV (ignored).
-    public var unverifiedMessages = 0
-    public var packetsSent = 0
-    public var packetsReceived = 0
+    package var unverifiedMessages = 0
+    package var packetsSent = 0
+    package var packetsReceived = 0
 
     /// Exit status 0 of `ikev2 takeover`: the peer answered the procedure and the liveness check.
-    public var succeeded: Bool { answer == .answered && liveness.answered }
+    package var succeeded: Bool { answer == .answered && liveness.answered }
 }
 
 /// Runs the takeover. Not thread-safe; one run per instance.
-public final class TakeoverSession {
-    public let options: TakeoverOptions
+package final class TakeoverSession {
+    package let options: TakeoverOptions
     let channel: TakeoverChannel
     let capture: CaptureWriter?
     let decoder: NotifyDecoder
@@ -150,7 +150,7 @@ public final class TakeoverSession {
     var countersAgreed = false
 
     /// Opens the socket and the capture. Refuses without keys for both directions of the SA.
-    public init(options: TakeoverOptions, capturePath: String? = nil) throws(TakeoverError) {
+    package init(options: TakeoverOptions, capturePath: String? = nil) throws(TakeoverError) {
         let k = options.keys
         let ours = options.role == .initiator
         guard k.hasKeys(fromInitiator: ours), k.hasKeys(fromInitiator: !ours) else {
@@ -181,7 +181,7 @@ public final class TakeoverSession {
     }
 
     /// Runs the procedure, the liveness check and the serve period; commits the capture.
-    public func run() throws(TakeoverError) -> TakeoverOutcome {
+    package func run() throws(TakeoverError) -> TakeoverOutcome {
         var rng = SystemRandomNumberGenerator()
         if options.listenSeconds > 0 {
             let end = TakeoverClock.monotonic() + TakeoverClock.nanoseconds(options.listenSeconds)
@@ -469,4 +469,3 @@ public final class TakeoverSession {
     }
 }
 
-func hex32(_ v: UInt32) -> String { "0x" + hexText(UInt64(v), width: 8) }
