@@ -45,12 +45,6 @@ public struct MixedCaptureSummary: Hashable, Sendable {
 ///
 /// The same `messages` and `seed` give the same bytes (pcap timestamps included).
 public enum MixedCapture {
-    /// Errors from building or writing.
-    public struct Failure: Error, CustomStringConvertible, Sendable {
-        public var description: String
-        init(_ d: String) { description = d }
-    }
-
     /// Writes the capture to `path` (atomically) and, when `keysPath` is given, the Wireshark
     /// IKEv2 decryption table there (`ikev2_decryption_table` format).
     ///
@@ -61,7 +55,7 @@ public enum MixedCapture {
     ///   (the same table that is written to `keysPath`).
     @discardableResult
     public static func write(to path: String, messages: Int, seed: UInt64, keysPath: String? = nil) throws -> MixedCaptureSummary {
-        guard messages >= 1 else { throw Failure("messages must be at least 1") }
+        guard messages >= 1 else { throw SynthError("messages must be at least 1") }
         let writer = try CaptureWriter(path: path, linkType: .ethernet, nanosecond: false)
         var gen = MixedGenerator(seed: seed)
         var summary = MixedCaptureSummary(path: path, keysPath: keysPath, messages: 0, otherFrames: 0, sessions: 0,
@@ -74,7 +68,7 @@ public enum MixedCapture {
         }
         try writer.commit()
         if let keysPath {
-            try writeText(table.wiresharkText(), to: keysPath)
+            try SynthCapture.writeText(table.wiresharkText(), to: keysPath)
         }
         summary.fileBytes = fileSize(path)
         return summary
@@ -93,14 +87,6 @@ public enum MixedCapture {
             index += 1
         }
         return table
-    }
-
-    static func writeText(_ text: String, to path: String) throws {
-        guard let f = fopen(path, "w") else { throw Failure("cannot create \(path)") }
-        defer { fclose(f) }
-        var t = text
-        let ok = t.withUTF8 { buf in fwrite(buf.baseAddress, 1, buf.count, f) == buf.count }
-        guard ok else { throw Failure("write error on \(path)") }
     }
 
     static func fileSize(_ path: String) -> Int {

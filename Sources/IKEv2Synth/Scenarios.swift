@@ -154,8 +154,7 @@ public struct SynthCapture: Sendable {
     /// Writes the capture as classic pcap (LINKTYPE_ETHERNET, microsecond timestamps) atomically,
     /// and the key file when `keys` is given.
     public func write(pcap path: String, keys keysPath: String? = nil) throws(SynthError) {
-        // Checked first: CaptureWriter's init, failing to create its temporary file, currently
-        // releases its pcap handle twice (double free), so never let it fail on a bad directory.
+        // Checked first, for a message that names the directory.
         let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         guard access(dir.isEmpty ? "/" : dir, W_OK) == 0 else {
             throw SynthError("\(path): directory \(dir.isEmpty ? "/" : dir) does not exist or is not writable")
@@ -180,13 +179,15 @@ public struct SynthCapture: Sendable {
         } catch {
             throw SynthError("\(path): \(error)")
         }
-        if let keysPath {
-            guard let fp = fopen(keysPath, "w") else { throw SynthError("cannot create \(keysPath)") }
-            let text = keyFileText
-            let ok = fputs(text, fp) >= 0
-            let closed = fclose(fp) == 0
-            guard ok, closed else { throw SynthError("cannot write \(keysPath)") }
-        }
+        if let keysPath { try Self.writeText(keyFileText, to: keysPath) }
+    }
+
+    /// Writes a text file (a key table) in one go.
+    static func writeText(_ text: String, to path: String) throws(SynthError) {
+        guard let fp = fopen(path, "w") else { throw SynthError("cannot create \(path)") }
+        let ok = fputs(text, fp) >= 0
+        let closed = fclose(fp) == 0
+        guard ok, closed else { throw SynthError("cannot write \(path)") }
     }
 }
 
