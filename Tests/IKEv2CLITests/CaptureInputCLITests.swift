@@ -174,16 +174,7 @@ import TestSupport
         let tcpdump = Fixtures.tool("tcpdump")
         if let tcpdump {
             func lines(_ path: String) throws -> [String] {
-                let p = Process()
-                p.executableURL = URL(fileURLWithPath: tcpdump)
-                p.arguments = ["-nn", "-tt", "-xx", "-r", path]
-                let pipe = Pipe()
-                p.standardOutput = pipe
-                p.standardError = FileHandle.nullDevice
-                try p.run()
-                let d = pipe.fileHandleForReading.readDataToEndOfFile()
-                p.waitUntilExit()
-                return String(decoding: d, as: UTF8.self).split(separator: "\n").map(String.init)
+                try Fixtures.run(tcpdump, ["-nn", "-tt", "-xx", "-r", path]).split(separator: "\n").map(String.init)
             }
             let a = try lines(Self.sample), b = try lines(out)
             #expect(!a.isEmpty && a == b, "tcpdump sees different records in the -w copy")

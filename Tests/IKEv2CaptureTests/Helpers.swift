@@ -1,6 +1,7 @@
 import Foundation
 @testable import IKEv2Capture
 import Testing
+import TestSupport
 
 /// A fresh temporary directory for one test.
 func tempDir() throws -> String {
@@ -79,16 +80,8 @@ enum Tshark {
     /// Runs tshark with checksum validation on and returns stdout lines.
     static func run(_ args: [String]) throws -> [String] {
         guard let path else { return [] }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = ["-n", "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        let checks = ["-n", "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"]
+        return try Fixtures.run(path, checks + args).split(separator: "\n").map(String.init)
     }
 
     /// Frame numbers tshark decodes as ISAKMP, and frames with a checksum/length problem.
