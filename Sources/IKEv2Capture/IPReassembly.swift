@@ -62,6 +62,16 @@ struct IPReassembler {
     }
 
     /// Evicts the oldest pending datagram other than `keep`. Returns false if none.
+    /// RFC 5722 §4: an IPv6 datagram with overlapping or inconsistent fragments is dropped whole,
+    /// and the fragments still to come with it (the key stays, marked, until it expires).
+    private mutating func poison(_ d: inout PendingDatagram, _ key: FragmentKey, stats: inout CaptureStatistics) {
+        d.poisoned = true
+        d.data = []
+        d.pieces = []
+        pending[key] = d
+        stats.drop(.fragmentOverlap)
+    }
+
     private mutating func evictOldest(except keep: FragmentKey, stats: inout CaptureStatistics) -> Bool {
         var oldest: (FragmentKey, Int64)? = nil
         for (k, d) in pending where k != keep {
@@ -119,11 +129,7 @@ struct IPReassembler {
         }
         if inconsistent {
             if ipv6 {
-                d.poisoned = true
-                d.data = []
-                d.pieces = []
-                pending[key] = d
-                stats.drop(.fragmentOverlap)
+                poison(&d, key, stats: &stats)
             } else {
                 stats.drop(.fragmentMalformed)
             }
@@ -144,11 +150,7 @@ struct IPReassembler {
         }
         if overlapped {
             if ipv6 {
-                d.poisoned = true
-                d.data = []
-                d.pieces = []
-                pending[key] = d
-                stats.drop(.fragmentOverlap)
+                poison(&d, key, stats: &stats)
                 return .held
             }
             stats.overlappingFragments += 1
