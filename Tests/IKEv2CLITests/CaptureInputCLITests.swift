@@ -333,6 +333,27 @@ import TestSupport
     static let sample = CLI.sample
     static let keys = CLI.keys
 
+    /// Starts `ikev2 ARGS` (a live capture) in the background with its output in files, and
+    /// waits until it is listening (libpcap's "listening on" line) or has exited.
+    static func startListening(_ args: [String]) throws -> (process: Process, out: String, err: String) {
+        let dir = try CaptureInputCLITests.tempDir()
+        let outPath = dir + "/out", errPath = dir + "/err"
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try CLI.binary())
+        p.arguments = args
+        p.standardOutput = FileHandle(forWritingAtPath: outPath)
+        p.standardError = FileHandle(forWritingAtPath: errPath)
+        try p.run()
+        let ready = Date().addingTimeInterval(20)
+        while Date() < ready, p.isRunning,
+              !((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "").contains("listening on") {
+            usleep(20_000)
+        }
+        return (p, outPath, errPath)
+    }
+
     /// Starts `ikev2 ARGS -i lo` in the background, replays the sample onto lo with tcpreplay,
     /// stops it with SIGINT and returns (status, stdout, stderr).
     static func live(_ args: [String], replay: String) throws -> (status: Int32, out: String, err: String)? {
@@ -344,22 +365,7 @@ import TestSupport
             print("skipped: tcpreplay is not installed (scripts/test installs it)")
             return nil
         }
-        let dir = try CaptureInputCLITests.tempDir()
-        let outPath = dir + "/out", errPath = dir + "/err"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try CLI.binary())
-        p.arguments = args
-        p.standardOutput = FileHandle(forWritingAtPath: outPath)
-        p.standardError = FileHandle(forWritingAtPath: errPath)
-        try p.run()
-        // Wait for the capture to be ready (tcpdump's "listening on" line).
-        let ready = Date().addingTimeInterval(20)
-        while Date() < ready, p.isRunning,
-              !((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "").contains("listening on") {
-            usleep(20_000)
-        }
+        let (p, outPath, errPath) = try startListening(args)
         guard p.isRunning else {
             Issue.record("ikev2 exited before the replay: \((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")")
             return nil
@@ -438,21 +444,9 @@ import TestSupport
         #expect(Date().timeIntervalSince(start) < 8)
         #expect(d.err.contains("0 packets captured"))
 
-        let dir = try CaptureInputCLITests.tempDir()
-        let outPath = dir + "/out", errPath = dir + "/err"
-        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try CLI.binary())
-        p.arguments = ["failover", "-i", "lo", "--format", "json", "--filter", "udp port 9 and host 192.0.2.99"]
-        p.standardOutput = FileHandle(forWritingAtPath: outPath)
-        p.standardError = FileHandle(forWritingAtPath: errPath)
-        try p.run()
-        let ready = Date().addingTimeInterval(20)
-        while Date() < ready, p.isRunning,
-              !((try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "").contains("listening on") {
-            usleep(20_000)
-        }
+        let (p, outPath, _) = try Self.startListening(["failover", "-i", "lo", "--format", "json", "--filter",
+                                                       "udp port 9 and host 192.0.2.99"])
+        let dir = (outPath as NSString).deletingLastPathComponent
         p.terminate()  // SIGTERM
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
