@@ -1,3 +1,6 @@
+// Compact per-SA storage: the failover analyzer keeps one state per live IKE SA, so its
+// small collections are plain value types without hashing or per-entry allocation.
+
 /// One optional value per side of an IKE SA, stored inline: the per-SA state keeps about a
 /// dozen of these, and a two-slot struct costs no allocation or hashing where a
 /// `[IKESide: Value]` dictionary costs both.
@@ -35,8 +38,6 @@ struct BySide<Value>: ExpressibleByDictionaryLiteral {
         if let responder { v.append(responder) }
         return v
     }
-
-    var isEmpty: Bool { initiator == nil && responder == nil }
 }
 
 /// A map from Message ID to a value, as a sorted array: Message IDs mostly arrive in increasing
@@ -48,8 +49,6 @@ struct IDMap<Value> {
     init() {}
 
     var count: Int { entries.count }
-    var isEmpty: Bool { entries.isEmpty }
-    var ids: [UInt32] { entries.map(\.id) }
     var lowestID: UInt32? { entries.first?.id }
 
     /// Where `id` is, or where it would go.
