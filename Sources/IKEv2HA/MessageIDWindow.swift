@@ -201,9 +201,16 @@ public struct SideMessageIDState: Hashable, Sendable {
     public internal(set) var windowKnown = false
 
     struct Record: Hashable, Sendable {
+        // In this order the flag fills the digest's padding: 32 bytes, not 40.
         var digest: MessageDigest
+        var comparable: Bool
         var frame: Int
-        var comparable: Bool = true
+
+        init(digest: MessageDigest, frame: Int, comparable: Bool = true) {
+            self.digest = digest
+            self.comparable = comparable
+            self.frame = frame
+        }
 
         static func earlier(_ a: Record, _ b: Record) -> Bool { a.frame < b.frame }
     }

@@ -67,14 +67,16 @@ public struct TakeoverEvidence: Hashable, Sendable {
 /// The link and IP identity of one side, per flow, turned into evidence.
 struct IdentityTracker {
     struct FlowState {
-        var mac: UInt64?
-        var ttl: UInt8?
+        // Ordered so that the small fields share words (64 bytes a flow).
         /// The first TTL seen on the flow and the other ones since (at most `maxTTLs` in all):
         /// a TTL seen before is a path coming back, not a new box.
-        var firstTTL: UInt8?
         var laterTTLs: [UInt8] = []
+        var mac: UInt64?
+        var ttl: UInt8?
+        var firstTTL: UInt8?
         var lastIPID: UInt32?
-        var sequentialRun = 0
+        /// Sequential IP ID steps in a row (capped at 1,000).
+        var sequentialRun: Int16 = 0
         /// A break waiting for the next packet of the flow to confirm it.
         var pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?
 
@@ -134,7 +136,7 @@ struct IdentityTracker {
                 if fromOld >= 1 && fromOld <= Self.maxSequentialStep {
                     // The old counter goes on: the break was one stray (reordered) packet.
                     st.lastIPID = new
-                    st.sequentialRun += 1
+                    st.sequentialRun = min(st.sequentialRun + 1, 1_000)
                 } else if fromNew >= 1 && fromNew <= Self.maxSequentialStep {
                     out.append(TakeoverEvidence(kind: .ipIDDiscontinuity(old: p.old, new: p.new), frame: p.frame,
                                                 timeNanos: p.time))
