@@ -192,16 +192,8 @@ import TestSupport
         #expect(try Self.run(["dissect", dir + "/five.pcap", "--format", "json"]).out.split(separator: "\n").count == 4)
         let tshark = Fixtures.tool("tshark")
         if let tshark {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: tshark)
-            p.arguments = ["-r", dir + "/five.pcap", "-T", "fields", "-e", "frame.number"]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let d = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            #expect(String(decoding: d, as: UTF8.self).split(separator: "\n").count == 5)
+            let frames = try Fixtures.run(tshark, ["-r", dir + "/five.pcap", "-T", "fields", "-e", "frame.number"])
+            #expect(frames.split(separator: "\n").count == 5)
         }
         // No temporary file is left next to the outputs.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["copy.pcap", "five.pcap"])
