@@ -336,15 +336,7 @@ public final class FailoverAnalyzer {
     /// report of the live SAs (ordered by first frame) with the run's summary.
     public func finish() -> FailoverReport {
         var out: [FailoverSAReport] = []
-        let saved = summary
-        for sa in table.allValues.sorted(by: { $0.order < $1.order }) {
-            sa.finish()
-            account(sa)
-            out.append(sa.report)
-        }
-        var s = summary
-        summary = saved
-        s.liveSAsAtEnd = out.count
+        let s = finishLive(release: false) { out.append($0) }
         let all = (retired + out).sorted { ($0.firstFrame, $0.initiatorSPI) < ($1.firstFrame, $1.initiatorSPI) }
         return FailoverReport(sas: all, summary: s)
     }
@@ -354,11 +346,18 @@ public final class FailoverAnalyzer {
     /// memory than its middle. The returned report holds the summary and the reports of SAs
     /// retired earlier that nobody took (`onRetire` nil), not the ones given to `body`.
     public func finish(handing body: (FailoverSAReport) -> Void) -> FailoverReport {
+        FailoverReport(sas: retired, summary: finishLive(release: true, body))
+    }
+
+    /// Finishes every live SA, first seen first, and hands its report to `body`; with `release`
+    /// each state is freed as it goes. Returns the run's summary, leaving the analyzer's own as it
+    /// was (the live SAs are accounted in the returned copy only).
+    private func finishLive(release: Bool, _ body: (FailoverSAReport) -> Void) -> FailoverSummary {
         let saved = summary
         var live = table.allValues
         live.sort { $0.order < $1.order }
         for sa in live {
-            _ = table.remove(sa.key)
+            if release { _ = table.remove(sa.key) }
             sa.finish()
             account(sa)
             body(sa.report)
@@ -366,6 +365,6 @@ public final class FailoverAnalyzer {
         var s = summary
         summary = saved
         s.liveSAsAtEnd = live.count
-        return FailoverReport(sas: retired, summary: s)
+        return s
     }
 }
