@@ -17,14 +17,12 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // Shared by the benchmarks and the executables: loading a capture into memory, the
-        // mmap'd classic-pcap walk (library-level parse + walk).
+        // Shared by the benchmarks and bench-walk: the mmap'd classic-pcap walk (library-level
+        // parse + walk). The codec only: no libpcap, so a process that walks with it starts
+        // like the plain C walker it is compared with.
         .target(
             name: "BenchSupport",
-            dependencies: [
-                .product(name: "IKEv2", package: parent),
-                .product(name: "IKEv2Capture", package: parent),
-            ],
+            dependencies: [.product(name: "IKEv2", package: parent)],
             swiftSettings: lifetimes
         ),
         // `bench-gen OUT.pcap MESSAGES [SEED] [KEYS]`: the mixed benchmark capture.
@@ -32,10 +30,20 @@ let package = Package(
             name: "bench-gen",
             dependencies: [.product(name: "IKEv2Synth", package: parent)]
         ),
-        // `bench-walk [--mmap|--pcap] FILE [REPEAT]`: parse + validate every IKE message.
+        // `bench-walk [--mmap|--chain|--header|...] FILE [REPEAT]`: parse + walk every IKE message
+        // of an mmap'd classic pcap.
         .executableTarget(
             name: "bench-walk",
             dependencies: ["BenchSupport", .product(name: "IKEv2", package: parent)]
+        ),
+        // `bench-capture FILE [REPEAT]`: the same parse + walk fed by IKEv2Capture.CaptureReader (libpcap).
+        .executableTarget(
+            name: "bench-capture",
+            dependencies: [
+                "BenchSupport",
+                .product(name: "IKEv2", package: parent),
+                .product(name: "IKEv2Capture", package: parent),
+            ]
         ),
         .executableTarget(
             name: "IKEv2Benchmarks",

@@ -6,7 +6,7 @@
 /// 17: MjVer|MnVer   18: Exchange Type   19: Flags   20: Message ID (4)   24: Length (4)
 /// ```
 public struct IKEHeader: Hashable, Sendable {
-    public static let size = 28
+    @inlinable public static var size: Int { 28 }
 
     public var initiatorSPI: UInt64
     public var responderSPI: UInt64
@@ -58,17 +58,14 @@ public struct IKEHeader: Hashable, Sendable {
     /// Reads the header from the first 28 bytes of `bytes`. Checks only that 28 bytes are there
     /// and that the major version is 1 or 2; the Length field is checked by `IKEMessageView`.
     /// `baseOffset` is added to error offsets (the header's position in a larger buffer).
+    @inlinable @inline(__always)
     public init(parsing bytes: RawSpan, baseOffset: Int = 0) throws(IKEError) {
-        guard bytes.byteCount >= Self.size else {
-            throw IKEError(.truncated, at: baseOffset + bytes.byteCount,
-                           "IKE header needs 28 bytes, have \(bytes.byteCount)")
-        }
+        guard bytes.byteCount >= Self.size else { throw Self.truncated(bytes.byteCount, baseOffset: baseOffset) }
         let version = bytes.u8(17)
         majorVersion = version >> 4
         minorVersion = version & 0x0f
         guard majorVersion == 2 || majorVersion == 1 else {
-            throw IKEError(.unsupportedVersion, at: baseOffset + 17,
-                           "major version \(majorVersion) (0x\(Hex.encode([version]))) is neither IKEv1 nor IKEv2")
+            throw Self.unsupportedVersion(version, baseOffset: baseOffset)
         }
         initiatorSPI = bytes.u64(0)
         responderSPI = bytes.u64(8)
@@ -77,6 +74,17 @@ public struct IKEHeader: Hashable, Sendable {
         flags = bytes.u8(19)
         messageID = bytes.u32(20)
         length = bytes.u32(24)
+    }
+
+    @usableFromInline @inline(never)
+    static func truncated(_ count: Int, baseOffset: Int) -> IKEError {
+        IKEError(.truncated, at: baseOffset + count, "IKE header needs 28 bytes, have \(count)")
+    }
+
+    @usableFromInline @inline(never)
+    static func unsupportedVersion(_ version: UInt8, baseOffset: Int) -> IKEError {
+        IKEError(.unsupportedVersion, at: baseOffset + 17,
+                 "major version \(version >> 4) (0x\(Hex.encode([version]))) is neither IKEv1 nor IKEv2")
     }
 
     /// Reads the 28 header fields without any check beyond their presence (any version, any

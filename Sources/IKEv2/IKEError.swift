@@ -58,7 +58,7 @@ public struct IKEError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The same error with `component` prepended to its path (used when an error from a
     /// sub-structure propagates up).
-    package func within(_ component: String) -> IKEError {
+    @usableFromInline package func within(_ component: String) -> IKEError {
         var e = self
         e.path = path.isEmpty ? component : component + " > " + path
         return e

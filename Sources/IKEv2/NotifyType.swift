@@ -3,7 +3,8 @@
 /// private use. An open set: any value is representable and round-trips.
 public struct NotifyType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
     /// Error types are 0-16383 (RFC 7296 §3.10.1).
     public var isError: Bool { rawValue < 16384 }
@@ -11,188 +12,188 @@ public struct NotifyType: RawRepresentable, Hashable, Sendable, CustomStringConv
 
     // MARK: Error types (1-16383)
     /// UNSUPPORTED_CRITICAL_PAYLOAD (1), RFC 7296.
-    public static let unsupportedCriticalPayload = NotifyType(rawValue: 1)
+    @inlinable public static var unsupportedCriticalPayload: NotifyType { NotifyType(rawValue: 1) }
     /// INVALID_IKE_SPI (4), RFC 7296.
-    public static let invalidIKESPI = NotifyType(rawValue: 4)
+    @inlinable public static var invalidIKESPI: NotifyType { NotifyType(rawValue: 4) }
     /// INVALID_MAJOR_VERSION (5), RFC 7296.
-    public static let invalidMajorVersion = NotifyType(rawValue: 5)
+    @inlinable public static var invalidMajorVersion: NotifyType { NotifyType(rawValue: 5) }
     /// INVALID_SYNTAX (7), RFC 7296.
-    public static let invalidSyntax = NotifyType(rawValue: 7)
+    @inlinable public static var invalidSyntax: NotifyType { NotifyType(rawValue: 7) }
     /// INVALID_MESSAGE_ID (9), RFC 7296.
-    public static let invalidMessageID = NotifyType(rawValue: 9)
+    @inlinable public static var invalidMessageID: NotifyType { NotifyType(rawValue: 9) }
     /// INVALID_SPI (11), RFC 7296.
-    public static let invalidSPI = NotifyType(rawValue: 11)
+    @inlinable public static var invalidSPI: NotifyType { NotifyType(rawValue: 11) }
     /// NO_PROPOSAL_CHOSEN (14), RFC 7296.
-    public static let noProposalChosen = NotifyType(rawValue: 14)
+    @inlinable public static var noProposalChosen: NotifyType { NotifyType(rawValue: 14) }
     /// INVALID_KE_PAYLOAD (17), RFC 7296.
-    public static let invalidKEPayload = NotifyType(rawValue: 17)
+    @inlinable public static var invalidKEPayload: NotifyType { NotifyType(rawValue: 17) }
     /// AUTHENTICATION_FAILED (24), RFC 7296.
-    public static let authenticationFailed = NotifyType(rawValue: 24)
+    @inlinable public static var authenticationFailed: NotifyType { NotifyType(rawValue: 24) }
     /// SINGLE_PAIR_REQUIRED (34), RFC 7296.
-    public static let singlePairRequired = NotifyType(rawValue: 34)
+    @inlinable public static var singlePairRequired: NotifyType { NotifyType(rawValue: 34) }
     /// NO_ADDITIONAL_SAS (35), RFC 7296.
-    public static let noAdditionalSAs = NotifyType(rawValue: 35)
+    @inlinable public static var noAdditionalSAs: NotifyType { NotifyType(rawValue: 35) }
     /// INTERNAL_ADDRESS_FAILURE (36), RFC 7296.
-    public static let internalAddressFailure = NotifyType(rawValue: 36)
+    @inlinable public static var internalAddressFailure: NotifyType { NotifyType(rawValue: 36) }
     /// FAILED_CP_REQUIRED (37), RFC 7296.
-    public static let failedCPRequired = NotifyType(rawValue: 37)
+    @inlinable public static var failedCPRequired: NotifyType { NotifyType(rawValue: 37) }
     /// TS_UNACCEPTABLE (38), RFC 7296.
-    public static let tsUnacceptable = NotifyType(rawValue: 38)
+    @inlinable public static var tsUnacceptable: NotifyType { NotifyType(rawValue: 38) }
     /// INVALID_SELECTORS (39), RFC 7296.
-    public static let invalidSelectors = NotifyType(rawValue: 39)
+    @inlinable public static var invalidSelectors: NotifyType { NotifyType(rawValue: 39) }
     /// UNACCEPTABLE_ADDRESSES (40), RFC 4555.
-    public static let unacceptableAddresses = NotifyType(rawValue: 40)
+    @inlinable public static var unacceptableAddresses: NotifyType { NotifyType(rawValue: 40) }
     /// UNEXPECTED_NAT_DETECTED (41), RFC 4555.
-    public static let unexpectedNATDetected = NotifyType(rawValue: 41)
+    @inlinable public static var unexpectedNATDetected: NotifyType { NotifyType(rawValue: 41) }
     /// USE_ASSIGNED_HoA (42), RFC 5026.
-    public static let useAssignedHoA = NotifyType(rawValue: 42)
+    @inlinable public static var useAssignedHoA: NotifyType { NotifyType(rawValue: 42) }
     /// TEMPORARY_FAILURE (43), RFC 7296.
-    public static let temporaryFailure = NotifyType(rawValue: 43)
+    @inlinable public static var temporaryFailure: NotifyType { NotifyType(rawValue: 43) }
     /// CHILD_SA_NOT_FOUND (44), RFC 7296.
-    public static let childSANotFound = NotifyType(rawValue: 44)
+    @inlinable public static var childSANotFound: NotifyType { NotifyType(rawValue: 44) }
     /// INVALID_GROUP_ID (45), G-IKEv2 (draft-yeung-g-ikev2 → RFC 9838).
-    public static let invalidGroupID = NotifyType(rawValue: 45)
+    @inlinable public static var invalidGroupID: NotifyType { NotifyType(rawValue: 45) }
     /// AUTHORIZATION_FAILED (46), G-IKEv2 (RFC 9838).
-    public static let authorizationFailed = NotifyType(rawValue: 46)
+    @inlinable public static var authorizationFailed: NotifyType { NotifyType(rawValue: 46) }
     /// STATE_NOT_FOUND (47), RFC 9370.
-    public static let stateNotFound = NotifyType(rawValue: 47)
+    @inlinable public static var stateNotFound: NotifyType { NotifyType(rawValue: 47) }
     /// TS_MAX_QUEUE (48), RFC 9611.
-    public static let tsMaxQueue = NotifyType(rawValue: 48)
+    @inlinable public static var tsMaxQueue: NotifyType { NotifyType(rawValue: 48) }
     /// REGISTRATION_FAILED (49), G-IKEv2 (RFC 9838).
-    public static let registrationFailed = NotifyType(rawValue: 49)
+    @inlinable public static var registrationFailed: NotifyType { NotifyType(rawValue: 49) }
 
     // MARK: Status types (16384-65535)
     /// INITIAL_CONTACT (16384), RFC 7296.
-    public static let initialContact = NotifyType(rawValue: 16384)
+    @inlinable public static var initialContact: NotifyType { NotifyType(rawValue: 16384) }
     /// SET_WINDOW_SIZE (16385), RFC 7296.
-    public static let setWindowSize = NotifyType(rawValue: 16385)
+    @inlinable public static var setWindowSize: NotifyType { NotifyType(rawValue: 16385) }
     /// ADDITIONAL_TS_POSSIBLE (16386), RFC 7296.
-    public static let additionalTSPossible = NotifyType(rawValue: 16386)
+    @inlinable public static var additionalTSPossible: NotifyType { NotifyType(rawValue: 16386) }
     /// IPCOMP_SUPPORTED (16387), RFC 7296.
-    public static let ipcompSupported = NotifyType(rawValue: 16387)
+    @inlinable public static var ipcompSupported: NotifyType { NotifyType(rawValue: 16387) }
     /// NAT_DETECTION_SOURCE_IP (16388), RFC 7296.
-    public static let natDetectionSourceIP = NotifyType(rawValue: 16388)
+    @inlinable public static var natDetectionSourceIP: NotifyType { NotifyType(rawValue: 16388) }
     /// NAT_DETECTION_DESTINATION_IP (16389), RFC 7296.
-    public static let natDetectionDestinationIP = NotifyType(rawValue: 16389)
+    @inlinable public static var natDetectionDestinationIP: NotifyType { NotifyType(rawValue: 16389) }
     /// COOKIE (16390), RFC 7296.
-    public static let cookie = NotifyType(rawValue: 16390)
+    @inlinable public static var cookie: NotifyType { NotifyType(rawValue: 16390) }
     /// USE_TRANSPORT_MODE (16391), RFC 7296.
-    public static let useTransportMode = NotifyType(rawValue: 16391)
+    @inlinable public static var useTransportMode: NotifyType { NotifyType(rawValue: 16391) }
     /// HTTP_CERT_LOOKUP_SUPPORTED (16392), RFC 7296.
-    public static let httpCertLookupSupported = NotifyType(rawValue: 16392)
+    @inlinable public static var httpCertLookupSupported: NotifyType { NotifyType(rawValue: 16392) }
     /// REKEY_SA (16393), RFC 7296.
-    public static let rekeySA = NotifyType(rawValue: 16393)
+    @inlinable public static var rekeySA: NotifyType { NotifyType(rawValue: 16393) }
     /// ESP_TFC_PADDING_NOT_SUPPORTED (16394), RFC 7296.
-    public static let espTFCPaddingNotSupported = NotifyType(rawValue: 16394)
+    @inlinable public static var espTFCPaddingNotSupported: NotifyType { NotifyType(rawValue: 16394) }
     /// NON_FIRST_FRAGMENTS_ALSO (16395), RFC 7296.
-    public static let nonFirstFragmentsAlso = NotifyType(rawValue: 16395)
+    @inlinable public static var nonFirstFragmentsAlso: NotifyType { NotifyType(rawValue: 16395) }
     /// MOBIKE_SUPPORTED (16396), RFC 4555.
-    public static let mobikeSupported = NotifyType(rawValue: 16396)
+    @inlinable public static var mobikeSupported: NotifyType { NotifyType(rawValue: 16396) }
     /// ADDITIONAL_IP4_ADDRESS (16397), RFC 4555.
-    public static let additionalIP4Address = NotifyType(rawValue: 16397)
+    @inlinable public static var additionalIP4Address: NotifyType { NotifyType(rawValue: 16397) }
     /// ADDITIONAL_IP6_ADDRESS (16398), RFC 4555.
-    public static let additionalIP6Address = NotifyType(rawValue: 16398)
+    @inlinable public static var additionalIP6Address: NotifyType { NotifyType(rawValue: 16398) }
     /// NO_ADDITIONAL_ADDRESSES (16399), RFC 4555.
-    public static let noAdditionalAddresses = NotifyType(rawValue: 16399)
+    @inlinable public static var noAdditionalAddresses: NotifyType { NotifyType(rawValue: 16399) }
     /// UPDATE_SA_ADDRESSES (16400), RFC 4555.
-    public static let updateSAAddresses = NotifyType(rawValue: 16400)
+    @inlinable public static var updateSAAddresses: NotifyType { NotifyType(rawValue: 16400) }
     /// COOKIE2 (16401), RFC 4555.
-    public static let cookie2 = NotifyType(rawValue: 16401)
+    @inlinable public static var cookie2: NotifyType { NotifyType(rawValue: 16401) }
     /// NO_NATS_ALLOWED (16402), RFC 4555.
-    public static let noNATsAllowed = NotifyType(rawValue: 16402)
+    @inlinable public static var noNATsAllowed: NotifyType { NotifyType(rawValue: 16402) }
     /// AUTH_LIFETIME (16403), RFC 4478.
-    public static let authLifetime = NotifyType(rawValue: 16403)
+    @inlinable public static var authLifetime: NotifyType { NotifyType(rawValue: 16403) }
     /// MULTIPLE_AUTH_SUPPORTED (16404), RFC 4739.
-    public static let multipleAuthSupported = NotifyType(rawValue: 16404)
+    @inlinable public static var multipleAuthSupported: NotifyType { NotifyType(rawValue: 16404) }
     /// ANOTHER_AUTH_FOLLOWS (16405), RFC 4739.
-    public static let anotherAuthFollows = NotifyType(rawValue: 16405)
+    @inlinable public static var anotherAuthFollows: NotifyType { NotifyType(rawValue: 16405) }
     /// REDIRECT_SUPPORTED (16406), RFC 5685.
-    public static let redirectSupported = NotifyType(rawValue: 16406)
+    @inlinable public static var redirectSupported: NotifyType { NotifyType(rawValue: 16406) }
     /// REDIRECT (16407), RFC 5685.
-    public static let redirect = NotifyType(rawValue: 16407)
+    @inlinable public static var redirect: NotifyType { NotifyType(rawValue: 16407) }
     /// REDIRECTED_FROM (16408), RFC 5685.
-    public static let redirectedFrom = NotifyType(rawValue: 16408)
+    @inlinable public static var redirectedFrom: NotifyType { NotifyType(rawValue: 16408) }
     /// TICKET_LT_OPAQUE (16409), RFC 5723.
-    public static let ticketLTOpaque = NotifyType(rawValue: 16409)
+    @inlinable public static var ticketLTOpaque: NotifyType { NotifyType(rawValue: 16409) }
     /// TICKET_REQUEST (16410), RFC 5723.
-    public static let ticketRequest = NotifyType(rawValue: 16410)
+    @inlinable public static var ticketRequest: NotifyType { NotifyType(rawValue: 16410) }
     /// TICKET_ACK (16411), RFC 5723.
-    public static let ticketAck = NotifyType(rawValue: 16411)
+    @inlinable public static var ticketAck: NotifyType { NotifyType(rawValue: 16411) }
     /// TICKET_NACK (16412), RFC 5723.
-    public static let ticketNack = NotifyType(rawValue: 16412)
+    @inlinable public static var ticketNack: NotifyType { NotifyType(rawValue: 16412) }
     /// TICKET_OPAQUE (16413), RFC 5723.
-    public static let ticketOpaque = NotifyType(rawValue: 16413)
+    @inlinable public static var ticketOpaque: NotifyType { NotifyType(rawValue: 16413) }
     /// LINK_ID (16414), RFC 5739.
-    public static let linkID = NotifyType(rawValue: 16414)
+    @inlinable public static var linkID: NotifyType { NotifyType(rawValue: 16414) }
     /// USE_WESP_MODE (16415), RFC 5840.
-    public static let useWESPMode = NotifyType(rawValue: 16415)
+    @inlinable public static var useWESPMode: NotifyType { NotifyType(rawValue: 16415) }
     /// ROHC_SUPPORTED (16416), RFC 5857.
-    public static let rohcSupported = NotifyType(rawValue: 16416)
+    @inlinable public static var rohcSupported: NotifyType { NotifyType(rawValue: 16416) }
     /// EAP_ONLY_AUTHENTICATION (16417), RFC 5998.
-    public static let eapOnlyAuthentication = NotifyType(rawValue: 16417)
+    @inlinable public static var eapOnlyAuthentication: NotifyType { NotifyType(rawValue: 16417) }
     /// CHILDLESS_IKEV2_SUPPORTED (16418), RFC 6023.
-    public static let childlessIKEv2Supported = NotifyType(rawValue: 16418)
+    @inlinable public static var childlessIKEv2Supported: NotifyType { NotifyType(rawValue: 16418) }
     /// QUICK_CRASH_DETECTION (16419), RFC 6290.
-    public static let quickCrashDetection = NotifyType(rawValue: 16419)
+    @inlinable public static var quickCrashDetection: NotifyType { NotifyType(rawValue: 16419) }
     /// IKEV2_MESSAGE_ID_SYNC_SUPPORTED (16420), RFC 6311.
-    public static let ikev2MessageIDSyncSupported = NotifyType(rawValue: 16420)
+    @inlinable public static var ikev2MessageIDSyncSupported: NotifyType { NotifyType(rawValue: 16420) }
     /// IPSEC_REPLAY_COUNTER_SYNC_SUPPORTED (16421), RFC 6311.
-    public static let ipsecReplayCounterSyncSupported = NotifyType(rawValue: 16421)
+    @inlinable public static var ipsecReplayCounterSyncSupported: NotifyType { NotifyType(rawValue: 16421) }
     /// IKEV2_MESSAGE_ID_SYNC (16422), RFC 6311.
-    public static let ikev2MessageIDSync = NotifyType(rawValue: 16422)
+    @inlinable public static var ikev2MessageIDSync: NotifyType { NotifyType(rawValue: 16422) }
     /// IPSEC_REPLAY_COUNTER_SYNC (16423), RFC 6311.
-    public static let ipsecReplayCounterSync = NotifyType(rawValue: 16423)
+    @inlinable public static var ipsecReplayCounterSync: NotifyType { NotifyType(rawValue: 16423) }
     /// SECURE_PASSWORD_METHODS (16424), RFC 6467.
-    public static let securePasswordMethods = NotifyType(rawValue: 16424)
+    @inlinable public static var securePasswordMethods: NotifyType { NotifyType(rawValue: 16424) }
     /// PSK_PERSIST (16425), RFC 6631.
-    public static let pskPersist = NotifyType(rawValue: 16425)
+    @inlinable public static var pskPersist: NotifyType { NotifyType(rawValue: 16425) }
     /// PSK_CONFIRM (16426), RFC 6631.
-    public static let pskConfirm = NotifyType(rawValue: 16426)
+    @inlinable public static var pskConfirm: NotifyType { NotifyType(rawValue: 16426) }
     /// ERX_SUPPORTED (16427), RFC 6867.
-    public static let erxSupported = NotifyType(rawValue: 16427)
+    @inlinable public static var erxSupported: NotifyType { NotifyType(rawValue: 16427) }
     /// IFOM_CAPABILITY (16428), 3GPP TS 24.303 v10.6.0 annex B.2.
-    public static let ifomCapability = NotifyType(rawValue: 16428)
+    @inlinable public static var ifomCapability: NotifyType { NotifyType(rawValue: 16428) }
     /// SENDER_REQUEST_ID (16429), draft-yeung-g-ikev2 → RFC 9838.
-    public static let senderRequestID = NotifyType(rawValue: 16429)
+    @inlinable public static var senderRequestID: NotifyType { NotifyType(rawValue: 16429) }
     /// IKEV2_FRAGMENTATION_SUPPORTED (16430), RFC 7383.
-    public static let ikev2FragmentationSupported = NotifyType(rawValue: 16430)
+    @inlinable public static var ikev2FragmentationSupported: NotifyType { NotifyType(rawValue: 16430) }
     /// SIGNATURE_HASH_ALGORITHMS (16431), RFC 7427.
-    public static let signatureHashAlgorithms = NotifyType(rawValue: 16431)
+    @inlinable public static var signatureHashAlgorithms: NotifyType { NotifyType(rawValue: 16431) }
     /// CLONE_IKE_SA_SUPPORTED (16432), RFC 7791.
-    public static let cloneIKESASupported = NotifyType(rawValue: 16432)
+    @inlinable public static var cloneIKESASupported: NotifyType { NotifyType(rawValue: 16432) }
     /// CLONE_IKE_SA (16433), RFC 7791.
-    public static let cloneIKESA = NotifyType(rawValue: 16433)
+    @inlinable public static var cloneIKESA: NotifyType { NotifyType(rawValue: 16433) }
     /// PUZZLE (16434), RFC 8019.
-    public static let puzzle = NotifyType(rawValue: 16434)
+    @inlinable public static var puzzle: NotifyType { NotifyType(rawValue: 16434) }
     /// USE_PPK (16435), RFC 8784.
-    public static let usePPK = NotifyType(rawValue: 16435)
+    @inlinable public static var usePPK: NotifyType { NotifyType(rawValue: 16435) }
     /// PPK_IDENTITY (16436), RFC 8784.
-    public static let ppkIdentity = NotifyType(rawValue: 16436)
+    @inlinable public static var ppkIdentity: NotifyType { NotifyType(rawValue: 16436) }
     /// NO_PPK_AUTH (16437), RFC 8784.
-    public static let noPPKAuth = NotifyType(rawValue: 16437)
+    @inlinable public static var noPPKAuth: NotifyType { NotifyType(rawValue: 16437) }
     /// INTERMEDIATE_EXCHANGE_SUPPORTED (16438), RFC 9242.
-    public static let intermediateExchangeSupported = NotifyType(rawValue: 16438)
+    @inlinable public static var intermediateExchangeSupported: NotifyType { NotifyType(rawValue: 16438) }
     /// IP4_ALLOWED (16439), RFC 8983.
-    public static let ip4Allowed = NotifyType(rawValue: 16439)
+    @inlinable public static var ip4Allowed: NotifyType { NotifyType(rawValue: 16439) }
     /// IP6_ALLOWED (16440), RFC 8983.
-    public static let ip6Allowed = NotifyType(rawValue: 16440)
+    @inlinable public static var ip6Allowed: NotifyType { NotifyType(rawValue: 16440) }
     /// ADDITIONAL_KEY_EXCHANGE (16441), RFC 9370.
-    public static let additionalKeyExchange = NotifyType(rawValue: 16441)
+    @inlinable public static var additionalKeyExchange: NotifyType { NotifyType(rawValue: 16441) }
     /// USE_AGGFRAG (16442), RFC 9347.
-    public static let useAggfrag = NotifyType(rawValue: 16442)
+    @inlinable public static var useAggfrag: NotifyType { NotifyType(rawValue: 16442) }
     /// SUPPORTED_AUTH_METHODS (16443), RFC 9593.
-    public static let supportedAuthMethods = NotifyType(rawValue: 16443)
+    @inlinable public static var supportedAuthMethods: NotifyType { NotifyType(rawValue: 16443) }
     /// SA_RESOURCE_INFO (16444), RFC 9611.
-    public static let saResourceInfo = NotifyType(rawValue: 16444)
+    @inlinable public static var saResourceInfo: NotifyType { NotifyType(rawValue: 16444) }
     /// USE_PPK_INT (16445), RFC 9867.
-    public static let usePPKINT = NotifyType(rawValue: 16445)
+    @inlinable public static var usePPKINT: NotifyType { NotifyType(rawValue: 16445) }
     /// PPK_IDENTITY_KEY (16446), RFC 9867.
-    public static let ppkIdentityKey = NotifyType(rawValue: 16446)
+    @inlinable public static var ppkIdentityKey: NotifyType { NotifyType(rawValue: 16446) }
 
     /// This project's private-use extension (docs/reset-extension.md); default number, configurable.
-    public static let ikev2MessageIDResetSupported = NotifyType(rawValue: 49373)
+    @inlinable public static var ikev2MessageIDResetSupported: NotifyType { NotifyType(rawValue: 49373) }
     /// This project's private-use extension (docs/reset-extension.md); default number, configurable.
-    public static let ikev2MessageIDReset = NotifyType(rawValue: 49374)
+    @inlinable public static var ikev2MessageIDReset: NotifyType { NotifyType(rawValue: 49374) }
 
     /// The IANA name (Wireshark/IANA spelling), or nil when unassigned / private use.
     /// 16429 uses the IANA 2024 / Wireshark name SENDER_REQUEST_ID (libreswan: GROUP_SENDER).

@@ -4,16 +4,17 @@
 /// IKEv2 Identification Payload ID Types (RFC 7296 §3.5; RFC 4595; RFC 7619).
 public struct IDType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let ipv4Address = IDType(rawValue: 1)
-    public static let fqdn = IDType(rawValue: 2)
-    public static let rfc822Address = IDType(rawValue: 3)
-    public static let ipv6Address = IDType(rawValue: 5)
-    public static let derASN1DN = IDType(rawValue: 9)
-    public static let derASN1GN = IDType(rawValue: 10)
-    public static let keyID = IDType(rawValue: 11)
-    public static let fcName = IDType(rawValue: 12)
-    public static let null = IDType(rawValue: 13)
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var ipv4Address: IDType { IDType(rawValue: 1) }
+    @inlinable public static var fqdn: IDType { IDType(rawValue: 2) }
+    @inlinable public static var rfc822Address: IDType { IDType(rawValue: 3) }
+    @inlinable public static var ipv6Address: IDType { IDType(rawValue: 5) }
+    @inlinable public static var derASN1DN: IDType { IDType(rawValue: 9) }
+    @inlinable public static var derASN1GN: IDType { IDType(rawValue: 10) }
+    @inlinable public static var keyID: IDType { IDType(rawValue: 11) }
+    @inlinable public static var fcName: IDType { IDType(rawValue: 12) }
+    @inlinable public static var null: IDType { IDType(rawValue: 13) }
     public var name: String? {
         switch rawValue {
         case 1: "ID_IPV4_ADDR"
@@ -35,16 +36,17 @@ public struct IDType: RawRepresentable, Hashable, Sendable, CustomStringConverti
 /// IKEv2 Authentication Methods (RFC 7296 §3.8; RFC 4754, 6467, 7619, 7427).
 public struct AuthMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let rsaDigitalSignature = AuthMethod(rawValue: 1)
-    public static let sharedKeyMIC = AuthMethod(rawValue: 2)
-    public static let dssDigitalSignature = AuthMethod(rawValue: 3)
-    public static let ecdsaSHA256P256 = AuthMethod(rawValue: 9)
-    public static let ecdsaSHA384P384 = AuthMethod(rawValue: 10)
-    public static let ecdsaSHA512P521 = AuthMethod(rawValue: 11)
-    public static let genericSecurePassword = AuthMethod(rawValue: 12)
-    public static let null = AuthMethod(rawValue: 13)
-    public static let digitalSignature = AuthMethod(rawValue: 14)
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var rsaDigitalSignature: AuthMethod { AuthMethod(rawValue: 1) }
+    @inlinable public static var sharedKeyMIC: AuthMethod { AuthMethod(rawValue: 2) }
+    @inlinable public static var dssDigitalSignature: AuthMethod { AuthMethod(rawValue: 3) }
+    @inlinable public static var ecdsaSHA256P256: AuthMethod { AuthMethod(rawValue: 9) }
+    @inlinable public static var ecdsaSHA384P384: AuthMethod { AuthMethod(rawValue: 10) }
+    @inlinable public static var ecdsaSHA512P521: AuthMethod { AuthMethod(rawValue: 11) }
+    @inlinable public static var genericSecurePassword: AuthMethod { AuthMethod(rawValue: 12) }
+    @inlinable public static var null: AuthMethod { AuthMethod(rawValue: 13) }
+    @inlinable public static var digitalSignature: AuthMethod { AuthMethod(rawValue: 14) }
     public var name: String? {
         switch rawValue {
         case 1: "RSA Digital Signature"
@@ -66,20 +68,21 @@ public struct AuthMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
 /// IKEv2 Certificate Encodings (RFC 7296 §3.6; RFC 4806; RFC 7670).
 public struct CertEncoding: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let pkcs7X509 = CertEncoding(rawValue: 1)
-    public static let pgp = CertEncoding(rawValue: 2)
-    public static let dnsSignedKey = CertEncoding(rawValue: 3)
-    public static let x509Signature = CertEncoding(rawValue: 4)
-    public static let kerberosToken = CertEncoding(rawValue: 6)
-    public static let crl = CertEncoding(rawValue: 7)
-    public static let arl = CertEncoding(rawValue: 8)
-    public static let spki = CertEncoding(rawValue: 9)
-    public static let x509Attribute = CertEncoding(rawValue: 10)
-    public static let hashAndURLCertificate = CertEncoding(rawValue: 12)
-    public static let hashAndURLBundle = CertEncoding(rawValue: 13)
-    public static let ocspContent = CertEncoding(rawValue: 14)
-    public static let rawPublicKey = CertEncoding(rawValue: 15)
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var pkcs7X509: CertEncoding { CertEncoding(rawValue: 1) }
+    @inlinable public static var pgp: CertEncoding { CertEncoding(rawValue: 2) }
+    @inlinable public static var dnsSignedKey: CertEncoding { CertEncoding(rawValue: 3) }
+    @inlinable public static var x509Signature: CertEncoding { CertEncoding(rawValue: 4) }
+    @inlinable public static var kerberosToken: CertEncoding { CertEncoding(rawValue: 6) }
+    @inlinable public static var crl: CertEncoding { CertEncoding(rawValue: 7) }
+    @inlinable public static var arl: CertEncoding { CertEncoding(rawValue: 8) }
+    @inlinable public static var spki: CertEncoding { CertEncoding(rawValue: 9) }
+    @inlinable public static var x509Attribute: CertEncoding { CertEncoding(rawValue: 10) }
+    @inlinable public static var hashAndURLCertificate: CertEncoding { CertEncoding(rawValue: 12) }
+    @inlinable public static var hashAndURLBundle: CertEncoding { CertEncoding(rawValue: 13) }
+    @inlinable public static var ocspContent: CertEncoding { CertEncoding(rawValue: 14) }
+    @inlinable public static var rawPublicKey: CertEncoding { CertEncoding(rawValue: 15) }
     public var name: String? {
         switch rawValue {
         case 1: "PKCS #7 wrapped X.509 certificate"
@@ -106,11 +109,12 @@ public struct CertEncoding: RawRepresentable, Hashable, Sendable, CustomStringCo
 /// IKEv2 Traffic Selector Types (RFC 7296 §3.13.1; RFC 4595; RFC 9478).
 public struct TSType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let ipv4AddrRange = TSType(rawValue: 7)
-    public static let ipv6AddrRange = TSType(rawValue: 8)
-    public static let fcAddrRange = TSType(rawValue: 9)
-    public static let securityLabel = TSType(rawValue: 10)
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var ipv4AddrRange: TSType { TSType(rawValue: 7) }
+    @inlinable public static var ipv6AddrRange: TSType { TSType(rawValue: 8) }
+    @inlinable public static var fcAddrRange: TSType { TSType(rawValue: 9) }
+    @inlinable public static var securityLabel: TSType { TSType(rawValue: 10) }
     public var name: String? {
         switch rawValue {
         case 7: "TS_IPV4_ADDR_RANGE"
@@ -127,11 +131,12 @@ public struct TSType: RawRepresentable, Hashable, Sendable, CustomStringConverti
 /// IKEv2 Configuration Payload CFG Types (RFC 7296 §3.15).
 public struct CPType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let request = CPType(rawValue: 1)
-    public static let reply = CPType(rawValue: 2)
-    public static let set = CPType(rawValue: 3)
-    public static let ack = CPType(rawValue: 4)
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var request: CPType { CPType(rawValue: 1) }
+    @inlinable public static var reply: CPType { CPType(rawValue: 2) }
+    @inlinable public static var set: CPType { CPType(rawValue: 3) }
+    @inlinable public static var ack: CPType { CPType(rawValue: 4) }
     public var name: String? {
         switch rawValue {
         case 1: "CFG_REQUEST"
@@ -149,33 +154,34 @@ public struct CPType: RawRepresentable, Hashable, Sendable, CustomStringConverti
 public struct ConfigAttributeType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The 15-bit type (the R bit is not part of it).
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
-    public static let internalIP4Address = Self(rawValue: 1)
-    public static let internalIP4Netmask = Self(rawValue: 2)
-    public static let internalIP4DNS = Self(rawValue: 3)
-    public static let internalIP4NBNS = Self(rawValue: 4)
-    public static let internalIP4DHCP = Self(rawValue: 6)
-    public static let applicationVersion = Self(rawValue: 7)
-    public static let internalIP6Address = Self(rawValue: 8)
-    public static let internalIP6DNS = Self(rawValue: 10)
-    public static let internalIP6DHCP = Self(rawValue: 12)
-    public static let internalIP4Subnet = Self(rawValue: 13)
-    public static let supportedAttributes = Self(rawValue: 14)
-    public static let internalIP6Subnet = Self(rawValue: 15)
-    public static let mip6HomePrefix = Self(rawValue: 16)
-    public static let internalIP6Link = Self(rawValue: 17)
-    public static let internalIP6Prefix = Self(rawValue: 18)
-    public static let homeAgentAddress = Self(rawValue: 19)
-    public static let pcscfIP4Address = Self(rawValue: 20)
-    public static let pcscfIP6Address = Self(rawValue: 21)
-    public static let fttKAT = Self(rawValue: 22)
-    public static let externalSourceIP4NATInfo = Self(rawValue: 23)
-    public static let timeoutPeriodForLivenessCheck = Self(rawValue: 24)
-    public static let internalDNSDomain = Self(rawValue: 25)
-    public static let internalDNSSECTA = Self(rawValue: 26)
-    public static let encDNSIP4 = Self(rawValue: 27)
-    public static let encDNSIP6 = Self(rawValue: 28)
-    public static let encDNSDigestInfo = Self(rawValue: 29)
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var internalIP4Address: Self { Self(rawValue: 1) }
+    @inlinable public static var internalIP4Netmask: Self { Self(rawValue: 2) }
+    @inlinable public static var internalIP4DNS: Self { Self(rawValue: 3) }
+    @inlinable public static var internalIP4NBNS: Self { Self(rawValue: 4) }
+    @inlinable public static var internalIP4DHCP: Self { Self(rawValue: 6) }
+    @inlinable public static var applicationVersion: Self { Self(rawValue: 7) }
+    @inlinable public static var internalIP6Address: Self { Self(rawValue: 8) }
+    @inlinable public static var internalIP6DNS: Self { Self(rawValue: 10) }
+    @inlinable public static var internalIP6DHCP: Self { Self(rawValue: 12) }
+    @inlinable public static var internalIP4Subnet: Self { Self(rawValue: 13) }
+    @inlinable public static var supportedAttributes: Self { Self(rawValue: 14) }
+    @inlinable public static var internalIP6Subnet: Self { Self(rawValue: 15) }
+    @inlinable public static var mip6HomePrefix: Self { Self(rawValue: 16) }
+    @inlinable public static var internalIP6Link: Self { Self(rawValue: 17) }
+    @inlinable public static var internalIP6Prefix: Self { Self(rawValue: 18) }
+    @inlinable public static var homeAgentAddress: Self { Self(rawValue: 19) }
+    @inlinable public static var pcscfIP4Address: Self { Self(rawValue: 20) }
+    @inlinable public static var pcscfIP6Address: Self { Self(rawValue: 21) }
+    @inlinable public static var fttKAT: Self { Self(rawValue: 22) }
+    @inlinable public static var externalSourceIP4NATInfo: Self { Self(rawValue: 23) }
+    @inlinable public static var timeoutPeriodForLivenessCheck: Self { Self(rawValue: 24) }
+    @inlinable public static var internalDNSDomain: Self { Self(rawValue: 25) }
+    @inlinable public static var internalDNSSECTA: Self { Self(rawValue: 26) }
+    @inlinable public static var encDNSIP4: Self { Self(rawValue: 27) }
+    @inlinable public static var encDNSIP6: Self { Self(rawValue: 28) }
+    @inlinable public static var encDNSDigestInfo: Self { Self(rawValue: 29) }
 
     public var name: String? {
         switch rawValue {

@@ -4,19 +4,20 @@
 /// IKEv2 Exchange Types (IANA; RFC 7296 §3.1).
 public struct ExchangeType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
-    public static let ikeSAInit = ExchangeType(rawValue: 34)
-    public static let ikeAuth = ExchangeType(rawValue: 35)
-    public static let createChildSA = ExchangeType(rawValue: 36)
-    public static let informational = ExchangeType(rawValue: 37)
-    public static let ikeSessionResume = ExchangeType(rawValue: 38)
-    public static let gsaAuth = ExchangeType(rawValue: 39)
-    public static let gsaRegistration = ExchangeType(rawValue: 40)
-    public static let gsaRekey = ExchangeType(rawValue: 41)
-    public static let gsaInbandRekey = ExchangeType(rawValue: 42)
-    public static let ikeIntermediate = ExchangeType(rawValue: 43)
-    public static let ikeFollowupKE = ExchangeType(rawValue: 44)
+    @inlinable public static var ikeSAInit: ExchangeType { ExchangeType(rawValue: 34) }
+    @inlinable public static var ikeAuth: ExchangeType { ExchangeType(rawValue: 35) }
+    @inlinable public static var createChildSA: ExchangeType { ExchangeType(rawValue: 36) }
+    @inlinable public static var informational: ExchangeType { ExchangeType(rawValue: 37) }
+    @inlinable public static var ikeSessionResume: ExchangeType { ExchangeType(rawValue: 38) }
+    @inlinable public static var gsaAuth: ExchangeType { ExchangeType(rawValue: 39) }
+    @inlinable public static var gsaRegistration: ExchangeType { ExchangeType(rawValue: 40) }
+    @inlinable public static var gsaRekey: ExchangeType { ExchangeType(rawValue: 41) }
+    @inlinable public static var gsaInbandRekey: ExchangeType { ExchangeType(rawValue: 42) }
+    @inlinable public static var ikeIntermediate: ExchangeType { ExchangeType(rawValue: 43) }
+    @inlinable public static var ikeFollowupKE: ExchangeType { ExchangeType(rawValue: 44) }
 
     /// The IANA name, or nil if unassigned.
     public var name: String? {
@@ -42,34 +43,35 @@ public struct ExchangeType: RawRepresentable, Hashable, Sendable, CustomStringCo
 /// IKEv2 Payload Types (IANA; RFC 7296 §3.2).
 public struct PayloadType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
-    public static let none = PayloadType(rawValue: 0)
-    public static let securityAssociation = PayloadType(rawValue: 33)
-    public static let keyExchange = PayloadType(rawValue: 34)
-    public static let identificationInitiator = PayloadType(rawValue: 35)
-    public static let identificationResponder = PayloadType(rawValue: 36)
-    public static let certificate = PayloadType(rawValue: 37)
-    public static let certificateRequest = PayloadType(rawValue: 38)
-    public static let authentication = PayloadType(rawValue: 39)
-    public static let nonce = PayloadType(rawValue: 40)
-    public static let notify = PayloadType(rawValue: 41)
-    public static let delete = PayloadType(rawValue: 42)
-    public static let vendorID = PayloadType(rawValue: 43)
-    public static let trafficSelectorInitiator = PayloadType(rawValue: 44)
-    public static let trafficSelectorResponder = PayloadType(rawValue: 45)
-    public static let encrypted = PayloadType(rawValue: 46)
-    public static let configuration = PayloadType(rawValue: 47)
-    public static let eap = PayloadType(rawValue: 48)
-    public static let gspm = PayloadType(rawValue: 49)
-    public static let groupIdentification = PayloadType(rawValue: 50)
-    public static let groupSecurityAssociation = PayloadType(rawValue: 51)
-    public static let keyDownload = PayloadType(rawValue: 52)
-    public static let encryptedFragment = PayloadType(rawValue: 53)
-    public static let puzzleSolution = PayloadType(rawValue: 54)
+    @inlinable public static var none: PayloadType { PayloadType(rawValue: 0) }
+    @inlinable public static var securityAssociation: PayloadType { PayloadType(rawValue: 33) }
+    @inlinable public static var keyExchange: PayloadType { PayloadType(rawValue: 34) }
+    @inlinable public static var identificationInitiator: PayloadType { PayloadType(rawValue: 35) }
+    @inlinable public static var identificationResponder: PayloadType { PayloadType(rawValue: 36) }
+    @inlinable public static var certificate: PayloadType { PayloadType(rawValue: 37) }
+    @inlinable public static var certificateRequest: PayloadType { PayloadType(rawValue: 38) }
+    @inlinable public static var authentication: PayloadType { PayloadType(rawValue: 39) }
+    @inlinable public static var nonce: PayloadType { PayloadType(rawValue: 40) }
+    @inlinable public static var notify: PayloadType { PayloadType(rawValue: 41) }
+    @inlinable public static var delete: PayloadType { PayloadType(rawValue: 42) }
+    @inlinable public static var vendorID: PayloadType { PayloadType(rawValue: 43) }
+    @inlinable public static var trafficSelectorInitiator: PayloadType { PayloadType(rawValue: 44) }
+    @inlinable public static var trafficSelectorResponder: PayloadType { PayloadType(rawValue: 45) }
+    @inlinable public static var encrypted: PayloadType { PayloadType(rawValue: 46) }
+    @inlinable public static var configuration: PayloadType { PayloadType(rawValue: 47) }
+    @inlinable public static var eap: PayloadType { PayloadType(rawValue: 48) }
+    @inlinable public static var gspm: PayloadType { PayloadType(rawValue: 49) }
+    @inlinable public static var groupIdentification: PayloadType { PayloadType(rawValue: 50) }
+    @inlinable public static var groupSecurityAssociation: PayloadType { PayloadType(rawValue: 51) }
+    @inlinable public static var keyDownload: PayloadType { PayloadType(rawValue: 52) }
+    @inlinable public static var encryptedFragment: PayloadType { PayloadType(rawValue: 53) }
+    @inlinable public static var puzzleSolution: PayloadType { PayloadType(rawValue: 54) }
 
     /// Types 33-54 have a defined body; anything else is kept as an unknown payload.
-    public var isKnown: Bool { (33...54).contains(rawValue) }
+    @inlinable public var isKnown: Bool { rawValue >= 33 && rawValue <= 54 }
 
     /// The RFC notation (`SA`, `KE`, `IDi`, `N`, `SK`, ...); `Ni`/`Nr` are both `Nonce` here since
     /// the direction is not a property of the type.
@@ -138,13 +140,14 @@ public struct PayloadType: RawRepresentable, Hashable, Sendable, CustomStringCon
 /// Security Protocol Identifiers (RFC 7296 §3.3.1), used by proposals, Notify and Delete.
 public struct ProtocolID: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let none = ProtocolID(rawValue: 0)
-    public static let ike = ProtocolID(rawValue: 1)
-    public static let ah = ProtocolID(rawValue: 2)
-    public static let esp = ProtocolID(rawValue: 3)
-    public static let fcESPHeader = ProtocolID(rawValue: 4)
-    public static let fcCTAuthentication = ProtocolID(rawValue: 5)
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var none: ProtocolID { ProtocolID(rawValue: 0) }
+    @inlinable public static var ike: ProtocolID { ProtocolID(rawValue: 1) }
+    @inlinable public static var ah: ProtocolID { ProtocolID(rawValue: 2) }
+    @inlinable public static var esp: ProtocolID { ProtocolID(rawValue: 3) }
+    @inlinable public static var fcESPHeader: ProtocolID { ProtocolID(rawValue: 4) }
+    @inlinable public static var fcCTAuthentication: ProtocolID { ProtocolID(rawValue: 5) }
     public var name: String? {
         switch rawValue {
         case 1: "IKE"

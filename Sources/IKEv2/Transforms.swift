@@ -5,18 +5,19 @@
 /// IKEv2 Transform Types (RFC 7296 §3.3.2; RFC 9370 renamed 4 and added 6-12).
 public struct TransformType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
     /// ENCR (1).
-    public static let encryption = TransformType(rawValue: 1)
+    @inlinable public static var encryption: TransformType { TransformType(rawValue: 1) }
     /// PRF (2).
-    public static let prf = TransformType(rawValue: 2)
+    @inlinable public static var prf: TransformType { TransformType(rawValue: 2) }
     /// INTEG (3).
-    public static let integrity = TransformType(rawValue: 3)
+    @inlinable public static var integrity: TransformType { TransformType(rawValue: 3) }
     /// KE (4), formerly D-H group (RFC 9370 §2.2).
-    public static let keyExchange = TransformType(rawValue: 4)
+    @inlinable public static var keyExchange: TransformType { TransformType(rawValue: 4) }
     /// SN (5), formerly ESN.
-    public static let sequenceNumbers = TransformType(rawValue: 5)
+    @inlinable public static var sequenceNumbers: TransformType { TransformType(rawValue: 5) }
     /// ADDKE1..ADDKE7 (6-12), RFC 9370 §2.2.
     public static func additionalKeyExchange(_ n: Int) -> TransformType {
         TransformType(rawValue: UInt8(clamping: 5 + max(1, min(7, n))))
@@ -72,40 +73,41 @@ public struct TransformType: RawRepresentable, Hashable, Sendable, CustomStringC
 /// Transform Type 1 (ENCR) IDs (RFC 7296 §3.3.2; RFC 5282, 7634, 8750, 9227).
 public struct EncryptionAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
-    public static let desIV64 = Self(rawValue: 1)
-    public static let des = Self(rawValue: 2)
-    public static let tripleDES = Self(rawValue: 3)
-    public static let rc5 = Self(rawValue: 4)
-    public static let idea = Self(rawValue: 5)
-    public static let cast = Self(rawValue: 6)
-    public static let blowfish = Self(rawValue: 7)
-    public static let tripleIDEA = Self(rawValue: 8)
-    public static let desIV32 = Self(rawValue: 9)
-    public static let null = Self(rawValue: 11)
-    public static let aesCBC = Self(rawValue: 12)
-    public static let aesCTR = Self(rawValue: 13)
-    public static let aesCCM8 = Self(rawValue: 14)
-    public static let aesCCM12 = Self(rawValue: 15)
-    public static let aesCCM16 = Self(rawValue: 16)
-    public static let aesGCM8 = Self(rawValue: 18)
-    public static let aesGCM12 = Self(rawValue: 19)
-    public static let aesGCM16 = Self(rawValue: 20)
-    public static let nullAuthAESGMAC = Self(rawValue: 21)
-    public static let camelliaCBC = Self(rawValue: 23)
-    public static let camelliaCTR = Self(rawValue: 24)
-    public static let camelliaCCM8 = Self(rawValue: 25)
-    public static let camelliaCCM12 = Self(rawValue: 26)
-    public static let camelliaCCM16 = Self(rawValue: 27)
-    public static let chacha20Poly1305 = Self(rawValue: 28)
-    public static let aesCCM8IIV = Self(rawValue: 29)
-    public static let aesGCM16IIV = Self(rawValue: 30)
-    public static let chacha20Poly1305IIV = Self(rawValue: 31)
-    public static let kuznyechikMGMKtree = Self(rawValue: 32)
-    public static let magmaMGMKtree = Self(rawValue: 33)
-    public static let kuznyechikMGMMACKtree = Self(rawValue: 34)
-    public static let magmaMGMMACKtree = Self(rawValue: 35)
+    @inlinable public static var desIV64: Self { Self(rawValue: 1) }
+    @inlinable public static var des: Self { Self(rawValue: 2) }
+    @inlinable public static var tripleDES: Self { Self(rawValue: 3) }
+    @inlinable public static var rc5: Self { Self(rawValue: 4) }
+    @inlinable public static var idea: Self { Self(rawValue: 5) }
+    @inlinable public static var cast: Self { Self(rawValue: 6) }
+    @inlinable public static var blowfish: Self { Self(rawValue: 7) }
+    @inlinable public static var tripleIDEA: Self { Self(rawValue: 8) }
+    @inlinable public static var desIV32: Self { Self(rawValue: 9) }
+    @inlinable public static var null: Self { Self(rawValue: 11) }
+    @inlinable public static var aesCBC: Self { Self(rawValue: 12) }
+    @inlinable public static var aesCTR: Self { Self(rawValue: 13) }
+    @inlinable public static var aesCCM8: Self { Self(rawValue: 14) }
+    @inlinable public static var aesCCM12: Self { Self(rawValue: 15) }
+    @inlinable public static var aesCCM16: Self { Self(rawValue: 16) }
+    @inlinable public static var aesGCM8: Self { Self(rawValue: 18) }
+    @inlinable public static var aesGCM12: Self { Self(rawValue: 19) }
+    @inlinable public static var aesGCM16: Self { Self(rawValue: 20) }
+    @inlinable public static var nullAuthAESGMAC: Self { Self(rawValue: 21) }
+    @inlinable public static var camelliaCBC: Self { Self(rawValue: 23) }
+    @inlinable public static var camelliaCTR: Self { Self(rawValue: 24) }
+    @inlinable public static var camelliaCCM8: Self { Self(rawValue: 25) }
+    @inlinable public static var camelliaCCM12: Self { Self(rawValue: 26) }
+    @inlinable public static var camelliaCCM16: Self { Self(rawValue: 27) }
+    @inlinable public static var chacha20Poly1305: Self { Self(rawValue: 28) }
+    @inlinable public static var aesCCM8IIV: Self { Self(rawValue: 29) }
+    @inlinable public static var aesGCM16IIV: Self { Self(rawValue: 30) }
+    @inlinable public static var chacha20Poly1305IIV: Self { Self(rawValue: 31) }
+    @inlinable public static var kuznyechikMGMKtree: Self { Self(rawValue: 32) }
+    @inlinable public static var magmaMGMKtree: Self { Self(rawValue: 33) }
+    @inlinable public static var kuznyechikMGMMACKtree: Self { Self(rawValue: 34) }
+    @inlinable public static var magmaMGMMACKtree: Self { Self(rawValue: 35) }
 
     /// AEAD ciphers (no separate INTEG transform, RFC 5282 §8).
     public var isAEAD: Bool {
@@ -156,17 +158,18 @@ public struct EncryptionAlgorithm: RawRepresentable, Hashable, Sendable, CustomS
 /// Transform Type 2 (PRF) IDs (RFC 7296 §3.3.2; RFC 4615, 4868, 9385).
 public struct PRFAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
-    public static let hmacMD5 = Self(rawValue: 1)
-    public static let hmacSHA1 = Self(rawValue: 2)
-    public static let hmacTiger = Self(rawValue: 3)
-    public static let aes128XCBC = Self(rawValue: 4)
-    public static let hmacSHA2_256 = Self(rawValue: 5)
-    public static let hmacSHA2_384 = Self(rawValue: 6)
-    public static let hmacSHA2_512 = Self(rawValue: 7)
-    public static let aes128CMAC = Self(rawValue: 8)
-    public static let hmacStreebog512 = Self(rawValue: 9)
+    @inlinable public static var hmacMD5: Self { Self(rawValue: 1) }
+    @inlinable public static var hmacSHA1: Self { Self(rawValue: 2) }
+    @inlinable public static var hmacTiger: Self { Self(rawValue: 3) }
+    @inlinable public static var aes128XCBC: Self { Self(rawValue: 4) }
+    @inlinable public static var hmacSHA2_256: Self { Self(rawValue: 5) }
+    @inlinable public static var hmacSHA2_384: Self { Self(rawValue: 6) }
+    @inlinable public static var hmacSHA2_512: Self { Self(rawValue: 7) }
+    @inlinable public static var aes128CMAC: Self { Self(rawValue: 8) }
+    @inlinable public static var hmacStreebog512: Self { Self(rawValue: 9) }
 
     public var name: String? {
         switch rawValue {
@@ -189,23 +192,24 @@ public struct PRFAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringCo
 /// Transform Type 3 (INTEG) IDs (RFC 7296 §3.3.2; RFC 4494, 4543, 4868).
 public struct IntegrityAlgorithm: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
-    public static let none = Self(rawValue: 0)
-    public static let hmacMD5_96 = Self(rawValue: 1)
-    public static let hmacSHA1_96 = Self(rawValue: 2)
-    public static let desMAC = Self(rawValue: 3)
-    public static let kpdkMD5 = Self(rawValue: 4)
-    public static let aesXCBC96 = Self(rawValue: 5)
-    public static let hmacMD5_128 = Self(rawValue: 6)
-    public static let hmacSHA1_160 = Self(rawValue: 7)
-    public static let aesCMAC96 = Self(rawValue: 8)
-    public static let aes128GMAC = Self(rawValue: 9)
-    public static let aes192GMAC = Self(rawValue: 10)
-    public static let aes256GMAC = Self(rawValue: 11)
-    public static let hmacSHA2_256_128 = Self(rawValue: 12)
-    public static let hmacSHA2_384_192 = Self(rawValue: 13)
-    public static let hmacSHA2_512_256 = Self(rawValue: 14)
+    @inlinable public static var none: Self { Self(rawValue: 0) }
+    @inlinable public static var hmacMD5_96: Self { Self(rawValue: 1) }
+    @inlinable public static var hmacSHA1_96: Self { Self(rawValue: 2) }
+    @inlinable public static var desMAC: Self { Self(rawValue: 3) }
+    @inlinable public static var kpdkMD5: Self { Self(rawValue: 4) }
+    @inlinable public static var aesXCBC96: Self { Self(rawValue: 5) }
+    @inlinable public static var hmacMD5_128: Self { Self(rawValue: 6) }
+    @inlinable public static var hmacSHA1_160: Self { Self(rawValue: 7) }
+    @inlinable public static var aesCMAC96: Self { Self(rawValue: 8) }
+    @inlinable public static var aes128GMAC: Self { Self(rawValue: 9) }
+    @inlinable public static var aes192GMAC: Self { Self(rawValue: 10) }
+    @inlinable public static var aes256GMAC: Self { Self(rawValue: 11) }
+    @inlinable public static var hmacSHA2_256_128: Self { Self(rawValue: 12) }
+    @inlinable public static var hmacSHA2_384_192: Self { Self(rawValue: 13) }
+    @inlinable public static var hmacSHA2_512_256: Self { Self(rawValue: 14) }
 
     public var name: String? {
         switch rawValue {
@@ -235,36 +239,37 @@ public struct IntegrityAlgorithm: RawRepresentable, Hashable, Sendable, CustomSt
 /// 5903, 6954, 8031, 9385; ML-KEM 35-37 are early IANA allocations). Also the KE payload's group.
 public struct KeyExchangeMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
 
-    public static let none = Self(rawValue: 0)
-    public static let modp768 = Self(rawValue: 1)
-    public static let modp1024 = Self(rawValue: 2)
-    public static let modp1536 = Self(rawValue: 5)
-    public static let modp2048 = Self(rawValue: 14)
-    public static let modp3072 = Self(rawValue: 15)
-    public static let modp4096 = Self(rawValue: 16)
-    public static let modp6144 = Self(rawValue: 17)
-    public static let modp8192 = Self(rawValue: 18)
-    public static let ecp256 = Self(rawValue: 19)
-    public static let ecp384 = Self(rawValue: 20)
-    public static let ecp521 = Self(rawValue: 21)
-    public static let modp1024s160 = Self(rawValue: 22)
-    public static let modp2048s224 = Self(rawValue: 23)
-    public static let modp2048s256 = Self(rawValue: 24)
-    public static let ecp192 = Self(rawValue: 25)
-    public static let ecp224 = Self(rawValue: 26)
-    public static let brainpoolP224r1 = Self(rawValue: 27)
-    public static let brainpoolP256r1 = Self(rawValue: 28)
-    public static let brainpoolP384r1 = Self(rawValue: 29)
-    public static let brainpoolP512r1 = Self(rawValue: 30)
-    public static let curve25519 = Self(rawValue: 31)
-    public static let curve448 = Self(rawValue: 32)
-    public static let gost3410_2012_256 = Self(rawValue: 33)
-    public static let gost3410_2012_512 = Self(rawValue: 34)
-    public static let mlkem512 = Self(rawValue: 35)
-    public static let mlkem768 = Self(rawValue: 36)
-    public static let mlkem1024 = Self(rawValue: 37)
+    @inlinable public static var none: Self { Self(rawValue: 0) }
+    @inlinable public static var modp768: Self { Self(rawValue: 1) }
+    @inlinable public static var modp1024: Self { Self(rawValue: 2) }
+    @inlinable public static var modp1536: Self { Self(rawValue: 5) }
+    @inlinable public static var modp2048: Self { Self(rawValue: 14) }
+    @inlinable public static var modp3072: Self { Self(rawValue: 15) }
+    @inlinable public static var modp4096: Self { Self(rawValue: 16) }
+    @inlinable public static var modp6144: Self { Self(rawValue: 17) }
+    @inlinable public static var modp8192: Self { Self(rawValue: 18) }
+    @inlinable public static var ecp256: Self { Self(rawValue: 19) }
+    @inlinable public static var ecp384: Self { Self(rawValue: 20) }
+    @inlinable public static var ecp521: Self { Self(rawValue: 21) }
+    @inlinable public static var modp1024s160: Self { Self(rawValue: 22) }
+    @inlinable public static var modp2048s224: Self { Self(rawValue: 23) }
+    @inlinable public static var modp2048s256: Self { Self(rawValue: 24) }
+    @inlinable public static var ecp192: Self { Self(rawValue: 25) }
+    @inlinable public static var ecp224: Self { Self(rawValue: 26) }
+    @inlinable public static var brainpoolP224r1: Self { Self(rawValue: 27) }
+    @inlinable public static var brainpoolP256r1: Self { Self(rawValue: 28) }
+    @inlinable public static var brainpoolP384r1: Self { Self(rawValue: 29) }
+    @inlinable public static var brainpoolP512r1: Self { Self(rawValue: 30) }
+    @inlinable public static var curve25519: Self { Self(rawValue: 31) }
+    @inlinable public static var curve448: Self { Self(rawValue: 32) }
+    @inlinable public static var gost3410_2012_256: Self { Self(rawValue: 33) }
+    @inlinable public static var gost3410_2012_512: Self { Self(rawValue: 34) }
+    @inlinable public static var mlkem512: Self { Self(rawValue: 35) }
+    @inlinable public static var mlkem768: Self { Self(rawValue: 36) }
+    @inlinable public static var mlkem1024: Self { Self(rawValue: 37) }
 
     public var name: String? {
         switch rawValue {
@@ -330,9 +335,10 @@ public struct KeyExchangeMethod: RawRepresentable, Hashable, Sendable, CustomStr
 /// Transform Type 5 IDs: Extended Sequence Numbers / Sequence Numbers (RFC 7296 §3.3.2).
 public struct SequenceNumbersType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
-    public static let noESN = Self(rawValue: 0)
-    public static let esn = Self(rawValue: 1)
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
+    @inlinable public static var noESN: Self { Self(rawValue: 0) }
+    @inlinable public static var esn: Self { Self(rawValue: 1) }
 
     public var name: String? {
         switch rawValue {
@@ -349,9 +355,10 @@ public struct SequenceNumbersType: RawRepresentable, Hashable, Sendable, CustomS
 public struct TransformAttributeType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The 15-bit type (the AF bit is not part of it).
     public var rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt16) { self.rawValue = rawValue }
+    @inlinable public static func == (a: Self, b: Self) -> Bool { a.rawValue == b.rawValue }
     /// Key Length in bits (TV format).
-    public static let keyLength = Self(rawValue: 14)
+    @inlinable public static var keyLength: Self { Self(rawValue: 14) }
 
     public var name: String? {
         switch rawValue {

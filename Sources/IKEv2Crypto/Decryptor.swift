@@ -115,7 +115,7 @@ extension DecryptResult {
         @_lifetime(borrow self) get {
             // Nothing to walk: start at the end, so the empty walk reports no trailing bytes.
             PayloadIterator(message: plaintext.span.bytes, first: hasInnerChain ? firstInnerType : .none,
-                            start: hasInnerChain ? 0 : plaintext.count, pathPrefix: fragment == nil ? "SK" : "SKF")
+                            start: hasInnerChain ? 0 : plaintext.count, inside: fragment == nil ? .encrypted : .encryptedFragment)
         }
     }
 
@@ -271,7 +271,7 @@ public enum IKEDecryptor {
         r.isDecrypted = true
 
         if r.fragment == nil || r.fragment?.total == 1 {
-            r.findings += innerChainFindings(r.plaintext, first: r.firstInnerType, pathPrefix: skType.notation)
+            r.findings += innerChainFindings(r.plaintext, first: r.firstInnerType, inside: skType)
         }
         return r
     }
@@ -288,15 +288,15 @@ public enum IKEDecryptor {
     }
 
     /// Walks and validates a decrypted inner chain; each error becomes an `innerMalformed`
-    /// finding (offsets into `plaintext`).
-    public static func innerChainFindings(_ plaintext: [UInt8], first: PayloadType, pathPrefix: String = "SK") -> [DecryptFinding] {
+    /// finding (offsets into `plaintext`); `inside` is the SK or SKF payload it came from.
+    public static func innerChainFindings(_ plaintext: [UInt8], first: PayloadType, inside: PayloadType = .encrypted) -> [DecryptFinding] {
         var out: [DecryptFinding] = []
         let span = plaintext.span.bytes
-        var it = PayloadIterator(message: span, first: first, start: 0, pathPrefix: pathPrefix)
+        var it = PayloadIterator(message: span, first: first, start: 0, inside: inside)
         do {
             while let p = try it.next() {
                 do { try p.validateBody() } catch {
-                    out.append(DecryptFinding(.innerMalformed, offset: error.offset, error.description, error: error.within(pathPrefix)))
+                    out.append(DecryptFinding(.innerMalformed, offset: error.offset, error.description, error: error.within(inside.notation)))
                 }
             }
         } catch {

@@ -211,7 +211,7 @@ public struct FragmentReassembler: Sendable {
         var done = FragmentEvent(kind: .complete, key: key, fragment: info, held: Int(g.total), decrypted: g.decrypted,
                                  findings: findings, message: nil)
         if g.decrypted {
-            let inner = IKEDecryptor.innerChainFindings(whole, first: g.firstInnerType, pathPrefix: "SKF")
+            let inner = IKEDecryptor.innerChainFindings(whole, first: g.firstInnerType, inside: .encryptedFragment)
             done.message = ReassembledMessage(key: key, header: g.header, firstInnerType: g.firstInnerType,
                                               plaintext: whole, findings: inner, fragmentCount: Int(g.total))
         }

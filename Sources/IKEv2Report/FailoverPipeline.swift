@@ -230,7 +230,7 @@ public final class FailoverPipeline {
     static func inner(_ plaintext: [UInt8], first: PayloadType, outer: FailoverVisibleContent) -> FailoverContent {
         var c = outer
         let span = plaintext.span.bytes
-        var it = PayloadIterator(message: span, first: first, start: 0, pathPrefix: "SK")
+        var it = PayloadIterator(message: span, first: first, start: 0, inside: .encrypted)
         while let p = try? it.next() {
             c.payloadTypes.append(p.type)
             collect(p, protected: true, into: &c)

@@ -191,7 +191,7 @@ struct JSONRenderer: Sendable {
             case .decrypted(let plaintext, let firstType):
                 out.append(literal: ",\"payloads\":[")
                 let span = plaintext.span.bytes
-                var it = PayloadIterator(message: span, first: firstType, start: 0, pathPrefix: p.pathName)
+                var it = PayloadIterator(message: span, first: firstType, start: 0, inside: p.type)
                 renderChain(&it, inner: .notAttempted, isInitiator: isInitiator, errors: &errors, into: &out)
                 out.byte(UInt8(ascii: "]"))
             case .failed(let why):

@@ -97,7 +97,7 @@ struct LineRenderer: Sendable {
                 case .decrypted(let plaintext, let first):
                     out.byte(UInt8(ascii: "{"))
                     let span = plaintext.span.bytes
-                    var innerIt = PayloadIterator(message: span, first: first, start: 0, pathPrefix: p.pathName)
+                    var innerIt = PayloadIterator(message: span, first: first, start: 0, inside: p.type)
                     let e = chain(&innerIt, inner: .notAttempted, isInitiator: isInitiator, into: &out)
                     out.append(" }")
                     if let e { return e }

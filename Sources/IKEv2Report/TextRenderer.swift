@@ -144,7 +144,7 @@ struct TextRenderer: Sendable {
             case .decrypted(let plaintext, let first):
                 t.line(d, "Decrypted Data (\(plaintext.count) bytes)")
                 let span = plaintext.span.bytes
-                var it = PayloadIterator(message: span, first: first, start: 0, pathPrefix: p.pathName)
+                var it = PayloadIterator(message: span, first: first, start: 0, inside: p.type)
                 chain(&it, depth: d + 1, inner: .notAttempted, isInitiator: isInitiator, tree: &t)
             case .failed(let why): t.line(d, "Encrypted Data: \(p.length - 4) bytes [decryption failed: \(why)]")
             case .noKeys: t.line(d, "Encrypted Data: \(p.length - 4) bytes [no key for this SA]")

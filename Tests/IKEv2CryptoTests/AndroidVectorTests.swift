@@ -34,7 +34,7 @@ import TestSupport
         #expect(Array(padded.prefix(r.plaintext.count)) == r.plaintext)
         // Inner chain: IDi, IDr, AUTH, SA, TSi, TSr, N, N.
         var types: [PayloadType] = []
-        var it = PayloadIterator(message: r.plaintext.span.bytes, first: r.firstInnerType, start: 0, pathPrefix: "SK")
+        var it = PayloadIterator(message: r.plaintext.span.bytes, first: r.firstInnerType, start: 0, inside: .encrypted)
         while let p = try it.next() { types.append(p.type) }
         #expect(types == [.identificationInitiator, .identificationResponder, .authentication, .securityAssociation,
                           .trafficSelectorInitiator, .trafficSelectorResponder, .notify, .notify])

@@ -128,6 +128,46 @@ enum Layout {
         #expect(ts.path == "TSi > selector 2")
     }
 
+    /// The whole error text (code, offset, path, reason) for each kind of failure of the walk's
+    /// iterators, whose explanations are built out of line from the check that failed.
+    @Test func errorDescriptionsNameFieldAndRule() throws {
+        let good = try Layout.message().serialize()
+        func set(_ at: Int, _ v: UInt8...) -> [UInt8] {
+            var b = good
+            for (i, x) in v.enumerated() { b[at + i] = x }
+            return b
+        }
+        let cases: [([UInt8], String)] = [
+            (set(32, 2), "truncated at offset 79 in SA > proposal 1: Last Substruc 2 announces another proposal, but the SA payload ends"),
+            (set(32, 3), "bad-value at offset 32 in SA > proposal 1: proposal Last Substruc 3 (must be 0 or 2, RFC 7296 §3.3.1)"),
+            (set(36, 0), "bad-value at offset 36 in SA > proposal 1: first Proposal Num is 0; proposals are numbered from 1 (RFC 7296 §3.3.1)"),
+            (set(38, 8), "bad-value at offset 38 in SA > proposal 1: SPI Size 8 is not valid for protocol ESP (RFC 7296 §3.3.1)"),
+            (set(44, 0), "trailing-bytes at offset 63 in SA > proposal 1 > transform 1: 16 bytes after the transform marked last (Last Substruc 0)"),
+            (set(71, 3), "truncated at offset 79 in SA > proposal 1 > transform 3: Last Substruc 3 announces another transform, but the proposal ends"),
+            (Layout.mutate(good, at: 39, width: 1, by: 1), "bad-count at offset 39 in SA > proposal 1: Num Transforms is 4 but the proposal holds 3"),
+            (Layout.mutate(good, at: 65, width: 2, by: -1), "length-too-small at offset 65 in SA > proposal 1 > transform 2: Transform Length 7 is smaller than its 8-byte fixed part"),
+            (set(30, 0, 3), "length-too-small at offset 30 in payload 1 (SA): Payload Length 3 is smaller than the 4-byte generic header"),
+            (Layout.mutate(good, at: 24, width: 4, by: 1), "truncated at offset 24: header Length 173 but only 172 bytes are present"),
+            (Layout.mutate(good, at: 166, width: 2, by: 1), "length-overrun at offset 166 in payload 4 (N): Payload Length 9 runs past the message end (8 bytes left)"),
+        ]
+        for (bytes, expected) in cases {
+            #expect(fullParseError(bytes)?.description == expected)
+        }
+        // SK must be the last payload; inside a decrypted SK the path starts with it.
+        var w = ByteWriter()
+        IKEHeader(initiatorSPI: 1, nextPayload: .encrypted, exchangeType: .ikeAuth, length: 28 + 8 + 4).write(to: &w)
+        w.append([41, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0])
+        let sk = w.bytes
+        #expect(fullParseError(sk)?.description
+            == "payload-after-encrypted at offset 36 in payload 1 (SK): 4 bytes after SK, which must be the last payload")
+        let inner: [UInt8] = [0, 0, 0, 8, 0, 0, 0, 0, 1, 2]
+        let e = caught { () throws(IKEError) in
+            var it = PayloadIterator(message: inner.span.bytes, first: .notify, start: 0, inside: .encrypted)
+            while try it.next() != nil {}
+        }
+        #expect(e?.description == "trailing-bytes at offset 8 in SK: 2 bytes after the last payload")
+    }
+
     @Test func saStructuralRules() throws {
         let good = try Layout.message().serialize()
         // Last Substruc of the only proposal says "more".

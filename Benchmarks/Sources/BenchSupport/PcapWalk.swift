@@ -79,14 +79,14 @@ public final class MappedFile {
 }
 
 extension RawSpan {
-    @inline(__always) func b8(_ o: Int) -> UInt8 { unsafeLoad(fromByteOffset: o, as: UInt8.self) }
-    @inline(__always) func be16(_ o: Int) -> UInt16 {
+    @inlinable @inline(__always) func b8(_ o: Int) -> UInt8 { unsafeLoad(fromByteOffset: o, as: UInt8.self) }
+    @inlinable @inline(__always) func be16(_ o: Int) -> UInt16 {
         UInt16(bigEndian: unsafeLoadUnaligned(fromByteOffset: o, as: UInt16.self))
     }
-    @inline(__always) func le32(_ o: Int) -> UInt32 {
+    @inlinable @inline(__always) func le32(_ o: Int) -> UInt32 {
         UInt32(littleEndian: unsafeLoadUnaligned(fromByteOffset: o, as: UInt32.self))
     }
-    @inline(__always) func be32(_ o: Int) -> UInt32 {
+    @inlinable @inline(__always) func be32(_ o: Int) -> UInt32 {
         UInt32(bigEndian: unsafeLoadUnaligned(fromByteOffset: o, as: UInt32.self))
     }
 }
@@ -99,6 +99,8 @@ public enum PcapWalk {
 
     /// Calls `body` with every IKE message (the bytes after UDP 500, or after the non-ESP
     /// marker on UDP 4500) in an Ethernet classic pcap. Nothing is allocated per record.
+    /// Inlinable, so that `body` is inlined into the walk rather than called per message.
+    @inlinable
     public static func forEachIKE(
         in file: RawSpan, counts: inout WalkCounts, _ body: (RawSpan, inout WalkCounts) -> Void
     ) throws(WalkError) {
@@ -130,7 +132,7 @@ public enum PcapWalk {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func decodeEthernet(_ f: RawSpan, counts: inout WalkCounts, _ body: (RawSpan, inout WalkCounts) -> Void) {
         var o = 12
         let c = f.byteCount

@@ -1,4 +1,4 @@
-// bench-walk [--mmap|--populate|--header|--pcap|--errors] FILE [REPEAT]
+// bench-walk [--mmap|--populate|--header|--chain|--errors] FILE [REPEAT]
 //
 // Library-level parse + walk of every IKE message in a capture, for the end-to-end harness:
 //   --mmap      mmap the classic pcap, walk records, decode Ethernet/IP/UDP, then
@@ -7,13 +7,13 @@
 //   --header    mmap walk, header parse only
 //   --chain     mmap walk, header + payload chain + SA proposals/transforms only: the same walk
 //               as the plain C walker perf/walk.c ("walk ike FILE"), for a like-for-like floor
-//   --pcap      IKEv2Capture.CaptureReader (libpcap, full decoder) + the same parse + walk
 //   --errors    as --mmap, printing the first 10 codec errors (to check a capture)
 // Prints counts and the in-process time of the last repetition as one JSON line.
+// This process links the codec only (no libpcap, whose shared libraries take about 5 ms to
+// load); `bench-capture` is the same parse + walk fed by IKEv2Capture.CaptureReader.
 
 import BenchSupport
 import IKEv2
-import IKEv2Capture
 
 #if canImport(Glibc)
 import Glibc
@@ -26,7 +26,7 @@ if let first = args.first, first.hasPrefix("--") {
     args.removeFirst()
 }
 guard let path = args.first else {
-    print("usage: bench-walk [--mmap|--populate|--header|--chain|--pcap] FILE [REPEAT]")
+    print("usage: bench-walk [--mmap|--populate|--header|--chain|--errors] FILE [REPEAT]")
     exit(2)
 }
 let repeats = max(1, args.count > 1 ? Int(args[1]) ?? 1 : 1)
@@ -73,19 +73,6 @@ do {
                     }
                 }
             }
-        case "--pcap":
-            let reader = try CaptureReader(path: path)
-            try reader.forEach { event in
-                counts.records = reader.framesRead
-                switch event.kind {
-                case .ike: PcapWalk.parseAndWalk(event.bytes, counts: &counts)
-                case .esp: counts.esp += 1
-                case .ah: counts.other += 1
-                case .natKeepalive: counts.keepalives += 1
-                case .ignored: counts.other += 1
-                }
-            }
-            counts.records = reader.framesRead
         default:
             print("bench-walk: unknown mode \(mode)")
             exit(2)

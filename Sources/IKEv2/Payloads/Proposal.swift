@@ -7,107 +7,133 @@
 /// with position, Proposal Num non-zero then same or +1, SPI Size allowed for the protocol and inside
 /// the proposal; at the end, no bytes after the last proposal.
 public struct ProposalIterator: ~Escapable {
-    let body: RawSpan
-    let baseOffset: Int
+    @usableFromInline let body: RawSpan
+    @usableFromInline let baseOffset: Int
     /// Offset of the next proposal in the body.
-    public private(set) var offset: Int = 0
+    @inlinable public var offset: Int { _offset }
     /// Proposals returned so far.
-    public private(set) var count: Int = 0
-    var previousNumber: UInt8 = 0
-    var finished = false
+    @inlinable public var count: Int { _count }
+    @usableFromInline var _offset: Int = 0
+    @usableFromInline var _count: Int = 0
+    @usableFromInline var previousNumber: UInt8 = 0
+    @usableFromInline var finished = false
 
+    @inlinable
     @_lifetime(copy body)
     init(body: RawSpan, baseOffset: Int) {
         self.body = body
         self.baseOffset = baseOffset
     }
 
+    // Inlinable with the payload walk (MessageViews.swift); error text is built out of line.
+    @inlinable @inline(__always)
     @_lifetime(copy self)
     @_lifetime(self: copy self)
     public mutating func next() throws(IKEError) -> ProposalView? {
         if finished { return nil }
-        let end = body.byteCount
-        let index = count + 1
-        if offset == end {
-            finished = true
-            if count == 0 {
-                throw IKEError(.truncated, at: baseOffset + offset, "SA payload has no proposal")
-            }
-            return nil
-        }
         finished = true  // cleared again on success
-        guard count < SALimits.maxProposals else {
-            throw IKEError(.limitExceeded, at: baseOffset + offset, path: saPath(index),
-                           "more than \(SALimits.maxProposals) proposals")
-        }
-        guard end - offset >= 8 else {
-            throw IKEError(.truncated, at: baseOffset + offset, path: saPath(index),
-                           "proposal needs 8 bytes of fixed fields, \(end - offset) left")
-        }
-        let length = Int(body.u16(offset + 2))
-        guard length >= 8 else {
-            throw IKEError(.lengthTooSmall, at: baseOffset + offset + 2, path: saPath(index),
-                           "Proposal Length \(length) is smaller than its 8-byte fixed part")
-        }
-        guard length <= end - offset else {
-            throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: saPath(index),
-                           "Proposal Length \(length) runs past the SA payload (\(end - offset) bytes left)")
-        }
-        let last = body.u8(offset)
-        let nextOffset = offset + length
-        switch last {
-        case 0:
-            if nextOffset != end {
-                throw IKEError(.trailingBytes, at: baseOffset + nextOffset, path: saPath(index),
-                               "\(end - nextOffset) bytes after the proposal marked last (Last Substruc 0)")
+        let end = body.byteCount
+        let why: Failure
+        check: do {
+            if _offset == end {
+                if _count > 0 { return nil }
+                why = .noProposal
+                break check
             }
-        case 2:
-            if nextOffset == end {
-                throw IKEError(.truncated, at: baseOffset + nextOffset, path: saPath(index),
-                               "Last Substruc 2 announces another proposal, but the SA payload ends")
+            guard _count < SALimits.maxProposals else { why = .limit; break check }
+            guard end - _offset >= 8 else { why = .fixedPartTruncated; break check }
+            let length = Int(body.u16(_offset + 2))
+            guard length >= 8 else { why = .lengthTooSmall(length); break check }
+            guard length <= end - _offset else { why = .lengthOverrun(length); break check }
+            let last = body.u8(_offset)
+            let nextOffset = _offset + length
+            switch last {
+            case 0: guard nextOffset == end else { why = .afterLast(nextOffset); break check }
+            case 2: guard nextOffset != end else { why = .moreAnnounced(nextOffset); break check }
+            default: why = .badLastSubstruc(last); break check
             }
-        default:
-            throw IKEError(.badValue, at: baseOffset + offset, path: saPath(index),
-                           "proposal Last Substruc \(last) (must be 0 or 2, RFC 7296 §3.3.1)")
-        }
-        let number = body.u8(offset + 4)
-        if count == 0 {
-            // A request numbers its proposals from 1, but a response carries the accepted
-            // proposal with the number it was offered under (RFC 7296 §3.3.1), so any first
-            // number but 0 is valid here; which one is right depends on the exchange.
-            guard number != 0 else {
-                throw IKEError(.badValue, at: baseOffset + offset + 4, path: saPath(index),
-                               "first Proposal Num is 0; proposals are numbered from 1 (RFC 7296 §3.3.1)")
+            let number = body.u8(_offset + 4)
+            // A request numbers its proposals from 1, but a response carries the accepted proposal
+            // with the number it was offered under (RFC 7296 §3.3.1), so any first number but 0 is
+            // valid here; which one is right depends on the exchange. Later ones repeat or add 1.
+            guard number != 0, _count == 0 || number == previousNumber || number == previousNumber &+ 1 else {
+                why = .badNumber(number)
+                break check
             }
-        } else {
-            guard number == previousNumber || number == previousNumber &+ 1, number != 0 else {
-                throw IKEError(.badValue, at: baseOffset + offset + 4, path: saPath(index),
-                               "Proposal Num \(number) after \(previousNumber) (must repeat it or add 1)")
+            let proto = ProtocolID(rawValue: body.u8(_offset + 5))
+            let spiSize = Int(body.u8(_offset + 6))
+            let spiOK: Bool
+            switch proto {
+            case .ike: spiOK = spiSize == 0 || spiSize == 8
+            case .ah, .esp: spiOK = spiSize == 4
+            default: spiOK = spiSize == 0 || spiSize == 4 || spiSize == 8
             }
+            guard spiOK else { why = .badSPISize(spiSize, proto); break check }
+            guard 8 + spiSize <= length else { why = .spiOverrun(spiSize, length); break check }
+            let view = ProposalView(
+                bytes: body.extracting(_offset..<nextOffset), offset: baseOffset + _offset, index: _count + 1)
+            previousNumber = number
+            _count += 1
+            _offset = nextOffset
+            finished = false
+            return view
         }
-        let proto = ProtocolID(rawValue: body.u8(offset + 5))
-        let spiSize = Int(body.u8(offset + 6))
-        let spiOK: Bool
-        switch proto {
-        case .ike: spiOK = spiSize == 0 || spiSize == 8
-        case .ah, .esp: spiOK = spiSize == 4
-        default: spiOK = spiSize == 0 || spiSize == 4 || spiSize == 8
+        throw failure(why, end: end)
+    }
+
+    /// Why `next()` stopped; `failure` turns it into the error.
+    @usableFromInline
+    enum Failure {
+        case noProposal, limit, fixedPartTruncated
+        case lengthTooSmall(Int), lengthOverrun(Int)
+        /// Bytes after the proposal marked last / another announced but the body ends (at the offset).
+        case afterLast(Int), moreAnnounced(Int)
+        case badLastSubstruc(UInt8), badNumber(UInt8)
+        case badSPISize(Int, ProtocolID), spiOverrun(Int, Int)
+    }
+
+    /// The error for a failed check at the proposal at `offset`; `end` is the body's end.
+    @usableFromInline @inline(never)
+    func failure(_ why: Failure, end: Int) -> IKEError {
+        let at = baseOffset + _offset
+        let path = saPath(_count + 1)
+        switch why {
+        case .noProposal:
+            return IKEError(.truncated, at: at, "SA payload has no proposal")
+        case .limit:
+            return IKEError(.limitExceeded, at: at, path: path, "more than \(SALimits.maxProposals) proposals")
+        case .fixedPartTruncated:
+            return IKEError(.truncated, at: at, path: path,
+                            "proposal needs 8 bytes of fixed fields, \(end - _offset) left")
+        case .lengthTooSmall(let length):
+            return IKEError(.lengthTooSmall, at: at + 2, path: path,
+                            "Proposal Length \(length) is smaller than its 8-byte fixed part")
+        case .lengthOverrun(let length):
+            return IKEError(.lengthOverrun, at: at + 2, path: path,
+                            "Proposal Length \(length) runs past the SA payload (\(end - _offset) bytes left)")
+        case .afterLast(let next):
+            return IKEError(.trailingBytes, at: baseOffset + next, path: path,
+                            "\(end - next) bytes after the proposal marked last (Last Substruc 0)")
+        case .moreAnnounced(let next):
+            return IKEError(.truncated, at: baseOffset + next, path: path,
+                            "Last Substruc 2 announces another proposal, but the SA payload ends")
+        case .badLastSubstruc(let last):
+            return IKEError(.badValue, at: at, path: path,
+                            "proposal Last Substruc \(last) (must be 0 or 2, RFC 7296 §3.3.1)")
+        case .badNumber(let number):
+            if _count == 0 {
+                return IKEError(.badValue, at: at + 4, path: path,
+                                "first Proposal Num is 0; proposals are numbered from 1 (RFC 7296 §3.3.1)")
+            }
+            return IKEError(.badValue, at: at + 4, path: path,
+                            "Proposal Num \(number) after \(previousNumber) (must repeat it or add 1)")
+        case .badSPISize(let spiSize, let proto):
+            return IKEError(.badValue, at: at + 6, path: path,
+                            "SPI Size \(spiSize) is not valid for protocol \(proto) (RFC 7296 §3.3.1)")
+        case .spiOverrun(let spiSize, let length):
+            return IKEError(.lengthOverrun, at: at + 6, path: path,
+                            "SPI Size \(spiSize) runs past the proposal (Proposal Length \(length))")
         }
-        guard spiOK else {
-            throw IKEError(.badValue, at: baseOffset + offset + 6, path: saPath(index),
-                           "SPI Size \(spiSize) is not valid for protocol \(proto) (RFC 7296 §3.3.1)")
-        }
-        guard 8 + spiSize <= length else {
-            throw IKEError(.lengthOverrun, at: baseOffset + offset + 6, path: saPath(index),
-                           "SPI Size \(spiSize) runs past the proposal (Proposal Length \(length))")
-        }
-        let view = ProposalView(
-            bytes: body.extracting(offset..<nextOffset), offset: baseOffset + offset, index: index)
-        previousNumber = number
-        count += 1
-        offset = nextOffset
-        finished = false
-        return view
     }
 }
 
@@ -120,6 +146,7 @@ public struct ProposalView: ~Escapable {
     /// 1-based position in the SA payload (used in error paths).
     public let index: Int
 
+    @inlinable
     @_lifetime(copy bytes)
     init(bytes: RawSpan, offset: Int, index: Int) {
         self.bytes = bytes
@@ -137,9 +164,9 @@ public struct ProposalView: ~Escapable {
     /// Proposal Num.
     public var number: UInt8 { bytes.u8(4) }
     public var protocolID: ProtocolID { ProtocolID(rawValue: bytes.u8(5)) }
-    public var spiSize: Int { Int(bytes.u8(6)) }
+    @inlinable public var spiSize: Int { Int(bytes.u8(6)) }
     /// Num Transforms as declared (checked against the transforms by iteration).
-    public var declaredTransformCount: Int { Int(bytes.u8(7)) }
+    @inlinable public var declaredTransformCount: Int { Int(bytes.u8(7)) }
     public var spi: RawSpan { @_lifetime(copy self) get { bytes.extracting(8..<(8 + spiSize)) } }
     /// The SPI as an integer when it is 4 or 8 bytes.
     public var spiValue: UInt64? {
@@ -152,7 +179,7 @@ public struct ProposalView: ~Escapable {
 
     /// The transforms, in order.
     public var transforms: TransformIterator {
-        @_lifetime(copy self) get {
+        @inlinable @inline(__always) @_lifetime(copy self) get {
             TransformIterator(region: bytes.extracting((8 + spiSize)..<bytes.byteCount),
                               baseOffset: offset + 8 + spiSize, declared: declaredTransformCount,
                               countOffset: offset + 7, proposalIndex: index)

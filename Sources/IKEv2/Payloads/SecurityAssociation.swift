@@ -10,12 +10,12 @@
 /// Resource bounds on SA substructures (not wire rules; a 64 KiB body could hold 8 Ki proposals).
 public enum SALimits {
     /// Most proposals accepted in one SA payload.
-    public static let maxProposals = 256
+    @inlinable public static var maxProposals: Int { 256 }
     /// Most attributes accepted in one transform.
-    public static let maxAttributes = 64
+    @inlinable public static var maxAttributes: Int { 64 }
 }
 
-@inline(__always)
+@usableFromInline
 func saPath(_ proposal: Int, _ transform: Int = 0, _ attribute: Int = 0) -> String {
     var s = "proposal \(proposal)"
     if transform > 0 { s += " > transform \(transform)" }
@@ -30,6 +30,7 @@ public struct SAView: ~Escapable {
     /// Absolute offset of `body` in the parsed buffer.
     public let baseOffset: Int
 
+    @inlinable
     @_lifetime(copy body)
     public init(body: RawSpan, baseOffset: Int) throws(IKEError) {
         self.body = body
@@ -38,7 +39,7 @@ public struct SAView: ~Escapable {
 
     /// The proposals, in order.
     public var proposals: ProposalIterator {
-        @_lifetime(copy self) get { ProposalIterator(body: body, baseOffset: baseOffset) }
+        @inlinable @inline(__always) @_lifetime(copy self) get { ProposalIterator(body: body, baseOffset: baseOffset) }
     }
 
     /// Walks every proposal, transform and attribute, throwing the first error. Allocation-free
@@ -72,6 +73,7 @@ public struct SAPayload: Hashable, Sendable {
 
 extension PayloadView {
     /// This payload's body as an SA (the caller checks `type == .securityAssociation`).
+    @inlinable
     @_lifetime(copy self)
     public func securityAssociation() throws(IKEError) -> SAView {
         do { return try SAView(body: body, baseOffset: bodyOffset) } catch { throw error.within(pathName) }

@@ -7,15 +7,18 @@
 /// position; at the end, that the transforms fill the proposal exactly and that their number
 /// equals Num Transforms.
 public struct TransformIterator: ~Escapable {
-    let region: RawSpan
-    let baseOffset: Int
-    let declared: Int
-    let countOffset: Int
-    let proposalIndex: Int
-    public private(set) var offset: Int = 0
-    public private(set) var count: Int = 0
-    var finished = false
+    @usableFromInline let region: RawSpan
+    @usableFromInline let baseOffset: Int
+    @usableFromInline let declared: Int
+    @usableFromInline let countOffset: Int
+    @usableFromInline let proposalIndex: Int
+    @inlinable public var offset: Int { _offset }
+    @inlinable public var count: Int { _count }
+    @usableFromInline var _offset: Int = 0
+    @usableFromInline var _count: Int = 0
+    @usableFromInline var finished = false
 
+    @inlinable
     @_lifetime(copy region)
     init(region: RawSpan, baseOffset: Int, declared: Int, countOffset: Int, proposalIndex: Int) {
         self.region = region
@@ -25,65 +28,89 @@ public struct TransformIterator: ~Escapable {
         self.proposalIndex = proposalIndex
     }
 
+    // Inlinable with the payload walk (MessageViews.swift); error text is built out of line.
+    @inlinable @inline(__always)
     @_lifetime(copy self)
     @_lifetime(self: copy self)
     public mutating func next() throws(IKEError) -> TransformView? {
         if finished { return nil }
-        let end = region.byteCount
         finished = true  // cleared again on success
-        if offset == end {
-            // Zero transforms (empty region) or after a transform marked last.
-            guard count == declared else {
-                throw IKEError(.badCount, at: countOffset, path: saPath(proposalIndex),
-                               "Num Transforms is \(declared) but the proposal holds \(count)")
+        let end = region.byteCount
+        let why: Failure
+        check: do {
+            if _offset == end {
+                // Zero transforms (empty region) or after a transform marked last.
+                if _count == declared { return nil }
+                why = .countMismatch
+                break check
             }
-            return nil
-        }
-        let index = count + 1
-        guard count < declared else {
-            if end - offset < 8 {
-                throw IKEError(.trailingBytes, at: baseOffset + offset, path: saPath(proposalIndex),
-                               "\(end - offset) bytes after the last of \(declared) transforms")
+            guard _count < declared else { why = .moreThanDeclared; break check }
+            guard end - _offset >= 8 else { why = .fixedPartTruncated; break check }
+            let length = Int(region.u16(_offset + 2))
+            guard length >= 8 else { why = .lengthTooSmall(length); break check }
+            guard length <= end - _offset else { why = .lengthOverrun(length); break check }
+            let nextOffset = _offset + length
+            let last = region.u8(_offset)
+            switch last {
+            case 0: guard nextOffset == end else { why = .afterLast(nextOffset); break check }
+            case 3: guard nextOffset != end else { why = .moreAnnounced(nextOffset); break check }
+            default: why = .badLastSubstruc(last); break check
             }
-            throw IKEError(.badCount, at: countOffset, path: saPath(proposalIndex),
-                           "Num Transforms is \(declared) but the proposal holds more")
+            let view = TransformView(bytes: region.extracting(_offset..<nextOffset), offset: baseOffset + _offset,
+                                     index: _count + 1, proposalIndex: proposalIndex)
+            _count += 1
+            _offset = nextOffset
+            finished = false
+            return view
         }
-        guard end - offset >= 8 else {
-            throw IKEError(.truncated, at: baseOffset + offset, path: saPath(proposalIndex, index),
-                           "transform needs 8 bytes of fixed fields, \(end - offset) left in the proposal")
-        }
-        let length = Int(region.u16(offset + 2))
-        guard length >= 8 else {
-            throw IKEError(.lengthTooSmall, at: baseOffset + offset + 2, path: saPath(proposalIndex, index),
-                           "Transform Length \(length) is smaller than its 8-byte fixed part")
-        }
-        guard length <= end - offset else {
-            throw IKEError(.lengthOverrun, at: baseOffset + offset + 2, path: saPath(proposalIndex, index),
-                           "Transform Length \(length) runs past the proposal (\(end - offset) bytes left)")
-        }
-        let nextOffset = offset + length
-        let last = region.u8(offset)
-        switch last {
-        case 0:
-            if nextOffset != end {
-                throw IKEError(.trailingBytes, at: baseOffset + nextOffset, path: saPath(proposalIndex, index),
-                               "\(end - nextOffset) bytes after the transform marked last (Last Substruc 0)")
+        throw failure(why, end: end)
+    }
+
+    /// Why `next()` stopped; `failure` turns it into the error.
+    @usableFromInline
+    enum Failure {
+        case countMismatch, moreThanDeclared, fixedPartTruncated
+        case lengthTooSmall(Int), lengthOverrun(Int)
+        /// Bytes after the transform marked last / another announced but the proposal ends (at the offset).
+        case afterLast(Int), moreAnnounced(Int)
+        case badLastSubstruc(UInt8)
+    }
+
+    /// The error for a failed check at the transform at `offset`; `end` is the region's end.
+    @usableFromInline @inline(never)
+    func failure(_ why: Failure, end: Int) -> IKEError {
+        let at = baseOffset + _offset
+        let path = saPath(proposalIndex, _count + 1)
+        switch why {
+        case .countMismatch:
+            return IKEError(.badCount, at: countOffset, path: saPath(proposalIndex),
+                            "Num Transforms is \(declared) but the proposal holds \(_count)")
+        case .moreThanDeclared:
+            if end - _offset < 8 {
+                return IKEError(.trailingBytes, at: at, path: saPath(proposalIndex),
+                                "\(end - _offset) bytes after the last of \(declared) transforms")
             }
-        case 3:
-            if nextOffset == end {
-                throw IKEError(.truncated, at: baseOffset + nextOffset, path: saPath(proposalIndex, index),
-                               "Last Substruc 3 announces another transform, but the proposal ends")
-            }
-        default:
-            throw IKEError(.badValue, at: baseOffset + offset, path: saPath(proposalIndex, index),
-                           "transform Last Substruc \(last) (must be 0 or 3, RFC 7296 §3.3.2)")
+            return IKEError(.badCount, at: countOffset, path: saPath(proposalIndex),
+                            "Num Transforms is \(declared) but the proposal holds more")
+        case .fixedPartTruncated:
+            return IKEError(.truncated, at: at, path: path,
+                            "transform needs 8 bytes of fixed fields, \(end - _offset) left in the proposal")
+        case .lengthTooSmall(let length):
+            return IKEError(.lengthTooSmall, at: at + 2, path: path,
+                            "Transform Length \(length) is smaller than its 8-byte fixed part")
+        case .lengthOverrun(let length):
+            return IKEError(.lengthOverrun, at: at + 2, path: path,
+                            "Transform Length \(length) runs past the proposal (\(end - _offset) bytes left)")
+        case .afterLast(let next):
+            return IKEError(.trailingBytes, at: baseOffset + next, path: path,
+                            "\(end - next) bytes after the transform marked last (Last Substruc 0)")
+        case .moreAnnounced(let next):
+            return IKEError(.truncated, at: baseOffset + next, path: path,
+                            "Last Substruc 3 announces another transform, but the proposal ends")
+        case .badLastSubstruc(let last):
+            return IKEError(.badValue, at: at, path: path,
+                            "transform Last Substruc \(last) (must be 0 or 3, RFC 7296 §3.3.2)")
         }
-        let view = TransformView(bytes: region.extracting(offset..<nextOffset), offset: baseOffset + offset,
-                                 index: index, proposalIndex: proposalIndex)
-        count += 1
-        offset = nextOffset
-        finished = false
-        return view
     }
 }
 
@@ -98,6 +125,7 @@ public struct TransformView: ~Escapable {
     /// 1-based position of its proposal.
     public let proposalIndex: Int
 
+    @inlinable
     @_lifetime(copy bytes)
     init(bytes: RawSpan, offset: Int, index: Int, proposalIndex: Int) {
         self.bytes = bytes
@@ -113,11 +141,11 @@ public struct TransformView: ~Escapable {
     public var reserved1: UInt8 { bytes.u8(1) }
     /// Transform Length.
     public var length: Int { bytes.byteCount }
-    public var type: TransformType { TransformType(rawValue: bytes.u8(4)) }
+    @inlinable public var type: TransformType { TransformType(rawValue: bytes.u8(4)) }
     /// The RESERVED octet after Transform Type.
     public var reserved2: UInt8 { bytes.u8(5) }
     /// Transform ID in `type`'s registry.
-    public var id: UInt16 { bytes.u16(6) }
+    @inlinable public var id: UInt16 { bytes.u16(6) }
     /// The registry name of `id` for `type` (e.g. `ENCR_AES_CBC`).
     public var idName: String? { type.idName(id) }
 

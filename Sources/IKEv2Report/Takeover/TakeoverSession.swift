@@ -416,7 +416,7 @@ package final class TakeoverSession {
         guard result.isClean else { return nil }
         var notifies: [NotifyPayload] = []
         let span = result.plaintext.span.bytes
-        var it = PayloadIterator(message: span, first: result.firstInnerType, start: 0, pathPrefix: "SK")
+        var it = PayloadIterator(message: span, first: result.firstInnerType, start: 0, inside: .encrypted)
         while true {
             guard let p = try? it.next() else { break }
             if p.type == .notify, let n = try? p.notify() { notifies.append(NotifyPayload(n)) }
