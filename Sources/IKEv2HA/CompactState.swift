@@ -80,7 +80,6 @@ struct IDMap<Value> {
                 entries.remove(at: s.index)
                 if entries.isEmpty { entries = [] }  // give the storage back
             case (false, let v?):
-                if entries.isEmpty { entries.reserveCapacity(2) }
                 entries.insert((id, v), at: s.index)
             case (false, nil): break
             }

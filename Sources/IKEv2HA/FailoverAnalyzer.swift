@@ -68,7 +68,9 @@ public final class FailoverAnalyzer {
     /// reports are kept and returned by `finish()` with the live ones.
     public var onRetire: ((FailoverSAReport) -> Void)?
     /// Called as soon as something is known, for a streaming (`--follow`) report.
-    public var onFinding: ((FailoverStreamFinding) -> Void)?
+    public var onFinding: ((FailoverStreamFinding) -> Void)? {
+        didSet { shared.sink = onFinding }
+    }
 
     typealias SAState = FailoverSAState
 
@@ -146,7 +148,6 @@ public final class FailoverAnalyzer {
             return s
         }
         let s = SAState(key: key, shared: shared, order: order)
-        s.sink = onFinding
         order += 1
         summary.sasSeen += 1
         if let (_, old) = table.insert(key, s, capacity: options.maxSAs) {
@@ -222,8 +223,8 @@ public final class FailoverAnalyzer {
         let sa = state(for: m)
         sa.seen(m.frame, time: m.timeNanos)
         sa.report.messages += 1
-        sa.hosts[m.sender] = m.source
-        sa.hosts[m.sender.peer] = sa.hosts[m.sender.peer] ?? m.destination
+        sa.addresses[m.sender] = m.source.address
+        sa.addresses[m.sender.peer] = sa.addresses[m.sender.peer] ?? m.destination.address
         registerPair(sa, m.source.address, m.destination.address)
         sa.trackIdentity(m.sender, flow: .ike(port: m.source.port), m.source, frame: m.frame, time: m.timeNanos)
         sa.observe(m)
@@ -271,7 +272,7 @@ public final class FailoverAnalyzer {
         summary.timelineEntriesDropped += sa.report.timelineDropped
         summary.anomaliesDropped += sa.report.anomaliesDropped
         if evicted { summary.ikeMessagesInEvictedSAs += sa.report.messages } else { summary.ikeMessagesInSAs += sa.report.messages }
-        for (kind, n) in sa.report.anomalyCounts { summary.anomaliesByKind[kind, default: 0] += n }
+        for (kind, n) in sa.anomalyCounts { summary.anomaliesByKind[kind, default: 0] += n }
     }
 
     func emit(_ f: FailoverStreamFinding) { onFinding?(f) }
@@ -312,9 +313,9 @@ public final class FailoverAnalyzer {
             association = .saPayload
         } else if let k = byAddressPair[AddressPair(e.source.address, e.destination.address)], let s = table.value(k) {
             sa = s
-            if s.hosts[.initiator]?.address == e.source.address {
+            if s.addresses[.initiator] == e.source.address {
                 sender = .initiator
-            } else if s.hosts[.responder]?.address == e.source.address {
+            } else if s.addresses[.responder] == e.source.address {
                 sender = .responder
             }
         }
@@ -354,9 +355,11 @@ public final class FailoverAnalyzer {
     /// was (the live SAs are accounted in the returned copy only).
     private func finishLive(release: Bool, _ body: (FailoverSAReport) -> Void) -> FailoverSummary {
         let saved = summary
+        // Last seen first, taken from the end: with `release` the list holds no finished SA.
         var live = table.allValues
-        live.sort { $0.order < $1.order }
-        for sa in live {
+        live.sort { $0.order > $1.order }
+        let count = live.count
+        while let sa = live.popLast() {
             if release { _ = table.remove(sa.key) }
             sa.finish()
             account(sa)
@@ -364,7 +367,7 @@ public final class FailoverAnalyzer {
         }
         var s = summary
         summary = saved
-        s.liveSAsAtEnd = live.count
+        s.liveSAsAtEnd = count
         return s
     }
 }

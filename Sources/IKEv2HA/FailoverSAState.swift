@@ -15,7 +15,9 @@ final class FailoverSAState {
     let order: Int
     var report: FailoverSAReport
     var window = MessageIDWindowModel()
-    var hosts: BySide<FailoverHost> = [:]
+    /// The address each side last sent from (an ESP/AH packet found by address is matched to
+    /// its sender by it).
+    var addresses: BySide<String> = [:]
     var identity: BySide<IdentityTracker> = [:]
     var evidence: BySide<[TakeoverEvidence]> = [:]
     var capsI: Set<HACapability>? {
@@ -38,7 +40,7 @@ final class FailoverSAState {
     var lastTime: Int64 = 0
     var finished = false
     /// Streaming findings (`FailoverAnalyzer.onFinding`).
-    var sink: ((FailoverStreamFinding) -> Void)?
+    var sink: ((FailoverStreamFinding) -> Void)? { shared.sink }
     /// A Delete of the IKE SA itself, per requester: its Message ID (RFC 7296 §1.4.1).
     var deleteRequest: BySide<UInt32> {
         get { rare?.deleteRequest ?? [:] }
@@ -105,8 +107,8 @@ final class FailoverSAState {
         _modify { yield &rareState.deltas }
     }
     var hiddenMID0Request: BySide<Int> = [:]
-    /// Frames of hidden Message ID 0 requests (the first few and the last).
-    var hiddenMID0Frames: [Int] = []
+    /// The highest frame of a hidden Message ID 0 request.
+    var lastHiddenMID0: Int?
 
     // Rekey (RFC 7296 §1.3.2): the IKE SPI offered in a CREATE_CHILD_SA request, per requester.
     var rekeyOffer: BySide<(spi: UInt64, mid: UInt32)> {
@@ -154,6 +156,8 @@ final class FailoverSAState {
     final class Shared {
         let options: FailoverAnalyzer.Options
         let rules: HARules
+        /// `FailoverAnalyzer.onFinding`.
+        var sink: ((FailoverStreamFinding) -> Void)?
         init(options: FailoverAnalyzer.Options, rules: HARules) {
             self.options = options
             self.rules = rules
@@ -180,6 +184,8 @@ final class FailoverSAState {
         var esnBySPI: [UInt32: Bool] = [:]
         var requestChildSPIs: BySide<[UInt32]> = [:]
         var frameTimes: [Int: Int64] = [:]
+        var rekeyedInto: FailoverAnalyzer.SAKey?
+        var anomaliesDroppedByKind: [FailoverAnomalyKind: Int] = [:]
     }
     var rare: Rare?
     var rareState: Rare {
@@ -212,14 +218,22 @@ final class FailoverSAState {
     // MARK: recording
 
     func anomaly(_ kind: FailoverAnomalyKind, frame: Int, mid: UInt32?, dir: FailoverDirection?, _ fact: FailoverFact) {
-        report.anomalyCounts[kind, default: 0] += 1
         let a = FailoverAnomaly(kind: kind, frame: frame, messageID: mid, direction: dir, fact: fact)
         sink?(.anomaly(initiatorSPI: key.i, responderSPI: key.r, a, timeNanos: lastTime))
         if report.anomalies.count < options.maxAnomaliesPerSA {
             report.anomalies.append(a)
         } else {
             report.anomaliesDropped += 1
+            rareState.anomaliesDroppedByKind[kind, default: 0] += 1
         }
+    }
+
+    /// Every anomaly found, kept or dropped, by kind (`FailoverSAReport.anomalyCounts`): counted
+    /// from the kept ones when asked, so a live SA holds no table of counts.
+    var anomalyCounts: [FailoverAnomalyKind: Int] {
+        var counts = rare?.anomaliesDroppedByKind ?? [:]
+        for a in report.anomalies { counts[a.kind, default: 0] += 1 }
+        return counts
     }
 
     func finding(_ f: HAFinding, frame: Int, mid: UInt32?, dir: FailoverDirection?) {
@@ -350,7 +364,7 @@ final class FailoverSAState {
         if m.messageID == 0 && m.exchange == .informational {
             if !m.isResponse {
                 if hiddenMID0Request[m.sender] == nil { hiddenMID0Request[m.sender] = m.frame }
-                if hiddenMID0Frames.count < 8 { hiddenMID0Frames.append(m.frame) } else { hiddenMID0Frames[7] = m.frame }
+                lastHiddenMID0 = max(lastHiddenMID0 ?? m.frame, m.frame)
                 if window[m.sender].highestRequestID != nil {
                     addEvidence(m.sender, TakeoverEvidence(kind: .hiddenMessageIDZero, frame: m.frame, timeNanos: m.timeNanos))
                 }
@@ -410,7 +424,10 @@ final class FailoverSAState {
     }
     /// Set when a CREATE_CHILD_SA response completed an IKE SA rekey; the analyzer moves the
     /// Child SAs and capabilities to the new SA.
-    var rekeyedInto: FailoverAnalyzer.SAKey?
+    var rekeyedInto: FailoverAnalyzer.SAKey? {
+        get { rare?.rekeyedInto }
+        _modify { yield &rareState.rekeyedInto }
+    }
 
     // MARK: counter exchanges
 
@@ -793,7 +810,6 @@ final class FailoverSAState {
         report.startedBeforeCapture = !window.startedInCapture
         // A hidden Message ID 0 request after an unanswered request may be a sync or reset that
         // abandoned it (RFC 6311 §9): unverified without keys, not an anomaly.
-        let lastHiddenMID0 = hiddenMID0Frames.max()
         for side in IKESide.allCases {
             for (id, frame) in window[side].outstanding.sorted(by: { $0.key < $1.key }) {
                 if let h = lastHiddenMID0, h > frame {
@@ -821,6 +837,7 @@ final class FailoverSAState {
         } else {
             report.capabilitiesUnknown = .oneSide
         }
+        report.anomalyCounts = anomalyCounts
         if report.anomalies.count > 1 {
             report.anomalies.sort { ($0.frame, $0.kind.rawValue) < ($1.frame, $1.kind.rawValue) }
         }

@@ -67,18 +67,22 @@ public struct TakeoverEvidence: Hashable, Sendable {
 /// The link and IP identity of one side, per flow, turned into evidence.
 struct IdentityTracker {
     struct FlowState {
-        // Ordered so that the small fields share words (64 bytes a flow).
+        // Ordered so that the small fields, the flow among them, share words (48 bytes a flow).
+        var mac: UInt64?
+        let flow: PacketFlow
+        var ttl: UInt8?
+        var firstTTL: UInt8?
+        /// Sequential IP ID steps in a row (capped at 1,000).
+        var sequentialRun: Int16 = 0
+        var lastIPID: UInt32?
         /// The first TTL seen on the flow and the other ones since (at most `maxTTLs` in all):
         /// a TTL seen before is a path coming back, not a new box.
         var laterTTLs: [UInt8] = []
-        var mac: UInt64?
-        var ttl: UInt8?
-        var firstTTL: UInt8?
-        var lastIPID: UInt32?
-        /// Sequential IP ID steps in a row (capped at 1,000).
-        var sequentialRun: Int16 = 0
-        /// A break waiting for the next packet of the flow to confirm it.
-        var pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?
+        /// A break waiting for the next packet of the flow to confirm it (rare and short-lived,
+        /// so kept out of line).
+        var pendingBreak: PendingBreak?
+
+        init(flow: PacketFlow) { self.flow = flow }
 
         func hasSeen(ttl t: UInt8) -> Bool { firstTTL == t || laterTTLs.contains(t) }
 
@@ -86,6 +90,20 @@ struct IdentityTracker {
             if firstTTL == nil { firstTTL = t } else if !hasSeen(ttl: t), laterTTLs.count < IdentityTracker.maxTTLs - 1 {
                 laterTTLs.append(t)
             }
+        }
+    }
+
+    final class PendingBreak {
+        let old: UInt32
+        let new: UInt32
+        let frame: Int
+        let time: Int64
+
+        init(old: UInt32, new: UInt32, frame: Int, time: Int64) {
+            self.old = old
+            self.new = new
+            self.frame = frame
+            self.time = time
         }
     }
 
@@ -97,7 +115,7 @@ struct IdentityTracker {
     static let maxSequentialStep: UInt32 = 1024
 
     /// At most `maxFlows`, searched linearly (an SA has two or three: IKE on 500, on 4500, ESP).
-    var flows: [(flow: PacketFlow, state: FlowState)] = []
+    var flows: [FlowState] = []
 
     /// Updates with one packet of `flow`; returns the evidence it shows.
     mutating func update(flow: PacketFlow, mac: UInt64?, ttl: UInt8?, ipID: UInt32?, frame: Int,
@@ -106,12 +124,12 @@ struct IdentityTracker {
         if let i = flows.firstIndex(where: { $0.flow == flow }) {
             index = i
         } else if flows.count < Self.maxFlows {
-            flows.append((flow, FlowState()))
+            flows.append(FlowState(flow: flow))
             index = flows.count - 1
         } else {
             return []
         }
-        var st = flows[index].state
+        var st = flows[index]
         var out: [TakeoverEvidence] = []
         if let new = mac {
             // Any change of MAC inside a flow is evidence, also back to one seen before (a
@@ -152,7 +170,7 @@ struct IdentityTracker {
                     st.sequentialRun = min(st.sequentialRun + 1, 1_000)
                     st.lastIPID = new
                 } else if st.sequentialRun >= 3 {
-                    st.pendingBreak = (old, new, frame, time)
+                    st.pendingBreak = PendingBreak(old: old, new: new, frame: frame, time: time)
                 } else {
                     st.sequentialRun = 0
                     st.lastIPID = new
@@ -161,7 +179,7 @@ struct IdentityTracker {
                 st.lastIPID = new
             }
         }
-        flows[index].state = st
+        flows[index] = st
         return out
     }
 }
