@@ -143,7 +143,6 @@ public final class FailoverAnalyzer {
             table.rekey(half, to: key)
             table.touch(key)
             s.key = key
-            s.report.responderSPI = responderSPI
             byInitiatorSPI[initiatorSPI] = key
             return s
         }

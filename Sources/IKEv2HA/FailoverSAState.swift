@@ -7,7 +7,14 @@ import IKEv2
 // `finish()`.
 
 final class FailoverSAState {
-    var key: FailoverAnalyzer.SAKey
+    /// The SA's SPIs, kept once: in its report.
+    var key: FailoverAnalyzer.SAKey {
+        get { FailoverAnalyzer.SAKey(i: report.initiatorSPI, r: report.responderSPI) }
+        set {
+            report.initiatorSPI = newValue.i
+            report.responderSPI = newValue.r
+        }
+    }
     /// The analyzer's options and rules: one copy for all SAs.
     let shared: Shared
     var options: FailoverAnalyzer.Options { shared.options }
@@ -15,6 +22,11 @@ final class FailoverSAState {
     let order: Int
     var report: FailoverSAReport
     var window = MessageIDWindowModel()
+    // The flags are declared where they fill padding: three after the window model, four after
+    // `hiddenMID0Request`.
+    var authRequestVisible = false
+    var authResponseVisible = false
+    var authHidden = false
     /// The address each side last sent from (an ESP/AH packet found by address is matched to
     /// its sender by it).
     var addresses: BySide<String> = [:]
@@ -32,13 +44,7 @@ final class FailoverSAState {
         get { rare?.inheritedCaps ?? nil }
         _modify { yield &rareState.inheritedCaps }
     }
-    var authRequestVisible = false
-    var authResponseVisible = false
-    var authHidden = false
-    var keysMissingReported = false
-    var decryptFailureReported = false
     var lastTime: Int64 = 0
-    var finished = false
     /// Streaming findings (`FailoverAnalyzer.onFinding`).
     var sink: ((FailoverStreamFinding) -> Void)? { shared.sink }
     /// A Delete of the IKE SA itself, per requester: its Message ID (RFC 7296 §1.4.1).
@@ -46,8 +52,6 @@ final class FailoverSAState {
         get { rare?.deleteRequest ?? [:] }
         _modify { yield &rareState.deleteRequest }
     }
-    /// The Delete was answered: the IKE SA is gone.
-    var deleted = false
 
     // Counter exchanges.
     struct PendingExchange {
@@ -107,6 +111,11 @@ final class FailoverSAState {
         _modify { yield &rareState.deltas }
     }
     var hiddenMID0Request: BySide<Int> = [:]
+    var keysMissingReported = false
+    var decryptFailureReported = false
+    var finished = false
+    /// The Delete was answered: the IKE SA is gone.
+    var deleted = false
     /// The highest frame of a hidden Message ID 0 request.
     var lastHiddenMID0: Int?
 
@@ -196,7 +205,6 @@ final class FailoverSAState {
     }
 
     init(key: FailoverAnalyzer.SAKey, shared: Shared, order: Int) {
-        self.key = key
         self.shared = shared
         self.order = order
         report = FailoverSAReport(initiatorSPI: key.i, responderSPI: key.r)
