@@ -40,11 +40,18 @@ struct BySide<Value>: ExpressibleByDictionaryLiteral {
     }
 }
 
+/// A value that an `IDMap` keeps its key in: the ID costs nothing where the value has padding
+/// for it (a Message ID record is 32 bytes with its ID, an (ID, record) pair would be 40).
+protocol IDMapValue {
+    /// The key the value is stored under; the map sets it.
+    var id: UInt32 { get set }
+}
+
 /// A map from Message ID to a value, as a sorted array: Message IDs mostly arrive in increasing
 /// order, so an insert is usually an append, a lookup a binary search, and a handful of entries
 /// cost one small allocation instead of a hash table (the per-SA records of the window model).
-struct IDMap<Value> {
-    private var entries: [(id: UInt32, value: Value)] = []
+struct IDMap<Value: IDMapValue> {
+    private var entries: [Value] = []
 
     init() {}
 
@@ -70,17 +77,20 @@ struct IDMap<Value> {
     subscript(id: UInt32) -> Value? {
         get {
             let s = slot(id)
-            return s.found ? entries[s.index].value : nil
+            return s.found ? entries[s.index] : nil
         }
         set {
             let s = slot(id)
             switch (s.found, newValue) {
-            case (true, let v?): entries[s.index].value = v
+            case (true, var v?):
+                v.id = id
+                entries[s.index] = v
             case (true, nil):
                 entries.remove(at: s.index)
                 if entries.isEmpty { entries = [] }  // give the storage back
-            case (false, let v?):
-                entries.insert((id, v), at: s.index)
+            case (false, var v?):
+                v.id = id
+                entries.insert(v, at: s.index)
             case (false, nil): break
             }
         }
@@ -88,7 +98,7 @@ struct IDMap<Value> {
 
     /// Removes the entry whose value comes first by `earlier` (the bound on remembered IDs).
     mutating func removeFirst(by earlier: (Value, Value) -> Bool) {
-        guard let i = entries.indices.min(by: { earlier(entries[$0].value, entries[$1].value) }) else { return }
+        guard let i = entries.indices.min(by: { earlier(entries[$0], entries[$1]) }) else { return }
         entries.remove(at: i)
     }
 
@@ -96,7 +106,7 @@ struct IDMap<Value> {
     mutating func update(_ id: UInt32, _ body: (inout Value) -> Void) {
         let s = slot(id)
         guard s.found else { return }
-        body(&entries[s.index].value)
+        body(&entries[s.index])
     }
 
     /// Removes and returns the value of `id`.
@@ -106,27 +116,16 @@ struct IDMap<Value> {
         return v
     }
 
-    var dictionary: [UInt32: Value] {
-        var d: [UInt32: Value] = [:]
-        for e in entries { d[e.id] = e.value }
-        return d
-    }
+    /// The values, by increasing ID.
+    var values: [Value] { entries }
 }
 
 extension IDMap: Sendable where Value: Sendable {}
 
 extension IDMap: Equatable where Value: Equatable {
-    static func == (a: IDMap, b: IDMap) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.id == $1.id && $0.value == $1.value }
-    }
+    static func == (a: IDMap, b: IDMap) -> Bool { a.entries == b.entries }
 }
 
 extension IDMap: Hashable where Value: Hashable {
-    func hash(into h: inout Hasher) {
-        h.combine(entries.count)
-        for e in entries {
-            h.combine(e.id)
-            h.combine(e.value)
-        }
-    }
+    func hash(into h: inout Hasher) { h.combine(entries) }
 }

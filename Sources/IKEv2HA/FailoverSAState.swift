@@ -133,7 +133,7 @@ final class FailoverSAState {
         var lastFrame: Int
         var lastSequence: UInt64
     }
-    struct SequenceTrack {
+    struct SequenceTrack: IDMapValue {
         var summary: FailoverESPSummary
         var tracker: SequenceNumberTracker
         var sender: IKESide?
@@ -143,6 +143,12 @@ final class FailoverSAState {
         var segmentGeneration = -1
         /// Digest and frame of the packets inside the window, by sequence number.
         var recent: [UInt64: (digest: UInt64, frame: Int)] = [:]
+
+        /// Its key in `esp`: the SPI.
+        var id: UInt32 {
+            get { summary.spi }
+            set { summary.spi = newValue }
+        }
     }
     var esp = IDMap<SequenceTrack>()
     var espOrder: [UInt32] = []
