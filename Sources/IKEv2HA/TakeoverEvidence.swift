@@ -67,22 +67,30 @@ public struct TakeoverEvidence: Hashable, Sendable {
 /// The link and IP identity of one side, per flow, turned into evidence.
 struct IdentityTracker {
     struct FlowState {
-        // Ordered so that the small fields, the flow among them, share words (48 bytes a flow).
+        // Ordered so that the small fields, the flow among them, share words (40 bytes a flow).
         var mac: UInt64?
-        let flow: PacketFlow
         var ttl: UInt8?
         var firstTTL: UInt8?
+        let flow: PacketFlow
+        var lastIPID: UInt32?
         /// Sequential IP ID steps in a row (capped at 1,000).
         var sequentialRun: Int16 = 0
-        var lastIPID: UInt32?
-        /// The first TTL seen on the flow and the other ones since (at most `maxTTLs` in all):
-        /// a TTL seen before is a path coming back, not a new box.
-        var laterTTLs: [UInt8] = []
-        /// A break waiting for the next packet of the flow to confirm it (rare and short-lived,
-        /// so kept out of line).
-        var pendingBreak: PendingBreak?
+        /// What few flows ever need, out of line (nil while both are empty).
+        private var rare: Rare?
 
         init(flow: PacketFlow) { self.flow = flow }
+
+        /// The first TTL seen on the flow and the other ones since (at most `maxTTLs` in all):
+        /// a TTL seen before is a path coming back, not a new box.
+        var laterTTLs: [UInt8] {
+            get { rare?.laterTTLs ?? [] }
+            set { rare = Rare.unlessEmpty(laterTTLs: newValue, pendingBreak: pendingBreak) }
+        }
+        /// A break waiting for the next packet of the flow to confirm it.
+        var pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)? {
+            get { rare?.pendingBreak }
+            set { rare = Rare.unlessEmpty(laterTTLs: laterTTLs, pendingBreak: newValue) }
+        }
 
         func hasSeen(ttl t: UInt8) -> Bool { firstTTL == t || laterTTLs.contains(t) }
 
@@ -91,19 +99,20 @@ struct IdentityTracker {
                 laterTTLs.append(t)
             }
         }
-    }
 
-    final class PendingBreak {
-        let old: UInt32
-        let new: UInt32
-        let frame: Int
-        let time: Int64
+        /// Immutable, so that copies of a flow state never share a change: a change makes a new one.
+        final class Rare {
+            let laterTTLs: [UInt8]
+            let pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?
 
-        init(old: UInt32, new: UInt32, frame: Int, time: Int64) {
-            self.old = old
-            self.new = new
-            self.frame = frame
-            self.time = time
+            private init(laterTTLs: [UInt8], pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?) {
+                self.laterTTLs = laterTTLs
+                self.pendingBreak = pendingBreak
+            }
+
+            static func unlessEmpty(laterTTLs: [UInt8], pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?) -> Rare? {
+                laterTTLs.isEmpty && pendingBreak == nil ? nil : Rare(laterTTLs: laterTTLs, pendingBreak: pendingBreak)
+            }
         }
     }
 
@@ -170,7 +179,7 @@ struct IdentityTracker {
                     st.sequentialRun = min(st.sequentialRun + 1, 1_000)
                     st.lastIPID = new
                 } else if st.sequentialRun >= 3 {
-                    st.pendingBreak = PendingBreak(old: old, new: new, frame: frame, time: time)
+                    st.pendingBreak = (old, new, frame, time)
                 } else {
                     st.sequentialRun = 0
                     st.lastIPID = new
