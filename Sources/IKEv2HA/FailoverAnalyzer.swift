@@ -253,16 +253,16 @@ public final class FailoverAnalyzer {
         for spi in sa.learntSPIs where bySPI[spi]?.key == sa.key { bySPI[spi] = nil }
         for p in sa.pairs where byAddressPair[p] == sa.key { byAddressPair[p] = nil }
         lastPair = nil
-        sa.finish()
+        let report = sa.finish()
         summary.retiredSAs += 1
         account(sa)
         if retiredKeys.value(sa.key) == nil {
             _ = retiredKeys.insert(sa.key, RetiredMarker(deleted: sa.deleted), capacity: options.maxRetiredKeys)
         }
         if let onRetire {
-            onRetire(sa.report)
+            onRetire(report)
         } else {
-            retired.append(sa.report)
+            retired.append(report)
         }
         emit(.retired(initiatorSPI: sa.key.i, responderSPI: sa.key.r))
     }
@@ -360,9 +360,9 @@ public final class FailoverAnalyzer {
         let count = live.count
         while let sa = live.popLast() {
             if release { _ = table.remove(sa.key) }
-            sa.finish()
+            let report = sa.finish()
             account(sa)
-            body(sa.report)
+            body(report)
         }
         var s = summary
         summary = saved

@@ -20,9 +20,27 @@ final class FailoverSAState {
     var options: FailoverAnalyzer.Options { shared.options }
     var rules: HARules { shared.rules }
     let order: Int
-    var report: FailoverSAReport
+    /// The report's fields known while the SA lives; `finish()` decides the rest and makes the
+    /// `FailoverSAReport`, so a live SA does not carry the finished report's fields.
+    struct LiveReport {
+        var initiatorSPI: UInt64
+        var responderSPI: UInt64
+        var firstFrame = 0
+        var lastFrame = 0
+        var messages = 0
+        var syncs: [FailoverCounterExchange] = []
+        var resets: [FailoverCounterExchange] = []
+        var anomalies: [FailoverAnomaly] = []
+        var timeline: [FailoverTimelineEntry] = []
+        var timelineDropped = 0
+        var routineEntriesOmitted = 0
+        var anomaliesDropped = 0
+        var contentHidden = false
+        var lineage = FailoverLineage()
+    }
+    var report: LiveReport
     var window = MessageIDWindowModel()
-    // The flags are declared where they fill padding: three after the window model, four after
+    // The flags are declared where they fill padding: three after the window model, three after
     // `hiddenMID0Request`.
     var authRequestVisible = false
     var authResponseVisible = false
@@ -113,7 +131,6 @@ final class FailoverSAState {
     var hiddenMID0Request: BySide<Int> = [:]
     var keysMissingReported = false
     var decryptFailureReported = false
-    var finished = false
     /// The Delete was answered: the IKE SA is gone.
     var deleted = false
     /// The highest frame of a hidden Message ID 0 request.
@@ -201,6 +218,8 @@ final class FailoverSAState {
         var frameTimes: [Int: Int64] = [:]
         var rekeyedInto: FailoverAnalyzer.SAKey?
         var anomaliesDroppedByKind: [FailoverAnomalyKind: Int] = [:]
+        /// The report `finish()` made.
+        var finished: FailoverSAReport?
     }
     var rare: Rare?
     var rareState: Rare {
@@ -213,7 +232,7 @@ final class FailoverSAState {
     init(key: FailoverAnalyzer.SAKey, shared: Shared, order: Int) {
         self.shared = shared
         self.order = order
-        report = FailoverSAReport(initiatorSPI: key.i, responderSPI: key.r)
+        report = LiveReport(initiatorSPI: key.i, responderSPI: key.r)
         window.maxRecords = options.maxRecordsPerSide
     }
 
@@ -818,10 +837,12 @@ final class FailoverSAState {
 
     // MARK: finish
 
-    func finish() {
-        guard !finished else { return }
-        finished = true
-        report.startedBeforeCapture = !window.startedInCapture
+    /// Ends the SA: decides what needs the whole capture and makes its report (once: a later call
+    /// returns the same report).
+    func finish() -> FailoverSAReport {
+        if let done = rare?.finished { return done }
+        var out = FailoverSAReport(initiatorSPI: report.initiatorSPI, responderSPI: report.responderSPI)
+        out.startedBeforeCapture = !window.startedInCapture
         // A hidden Message ID 0 request after an unanswered request may be a sync or reset that
         // abandoned it (RFC 6311 §9): unverified without keys, not an anomaly.
         for side in IKESide.allCases {
@@ -834,24 +855,24 @@ final class FailoverSAState {
                 }
                 anomaly(.unansweredRequest, frame: frame, mid: id, dir: .init(sender: side), .unanswered(side))
             }
-            report.nextRequestID[side] = window[side].nextRequestID
+            out.nextRequestID[side] = window[side].nextRequestID
         }
         for p in pending.values { closeUnanswered(p) }
         if rare != nil { pending = [:] }
-        explainSequenceJumps()
-        report.esp = espOrder.compactMap { esp[$0]?.summary }
-        splitSequences()
+        explainSequenceJumps(&out)
+        out.esp = espOrder.compactMap { esp[$0]?.summary }
+        splitSequences(&out)
         if let n = negotiated {
-            report.capabilities = n
-            report.capabilitiesInherited = capsI == nil || capsR == nil
+            out.capabilities = n
+            out.capabilitiesInherited = capsI == nil || capsR == nil
         } else if capsI == nil && capsR == nil && !authHidden {
-            report.capabilitiesUnknown = .notInCapture
+            out.capabilitiesUnknown = .notInCapture
         } else if authHidden {
-            report.capabilitiesUnknown = .encrypted
+            out.capabilitiesUnknown = .encrypted
         } else {
-            report.capabilitiesUnknown = .oneSide
+            out.capabilitiesUnknown = .oneSide
         }
-        report.anomalyCounts = anomalyCounts
+        out.anomalyCounts = anomalyCounts
         if report.anomalies.count > 1 {
             report.anomalies.sort { ($0.frame, $0.kind.rawValue) < ($1.frame, $1.kind.rawValue) }
         }
@@ -867,10 +888,25 @@ final class FailoverSAState {
                 .sorted { ($0.element.frame, rank($0.element), $0.offset) < ($1.element.frame, rank($1.element), $1.offset) }
                 .map(\.element)
         }
+        out.firstFrame = report.firstFrame
+        out.lastFrame = report.lastFrame
+        out.messages = report.messages
+        out.syncs = report.syncs
+        out.resets = report.resets
+        out.anomalies = report.anomalies
+        out.timeline = report.timeline
+        out.timelineDropped = report.timelineDropped
+        out.routineEntriesOmitted = report.routineEntriesOmitted
+        out.anomaliesDropped = report.anomaliesDropped
+        out.contentHidden = report.contentHidden
+        out.lineage = report.lineage
+        rareState.finished = out
+        return out
     }
 
-    /// Explains ESP/AH jumps (RFC 6311 §5.2), infers the failover events, and places the jumps in them.
-    func explainSequenceJumps() {
+    /// Explains ESP/AH jumps (RFC 6311 §5.2), infers the failover events (into `out`), and places
+    /// the jumps in them.
+    func explainSequenceJumps(_ out: inout FailoverSAReport) {
         // 1. The peer's jumps by a replay-counter delta.
         struct DeltaUse: Hashable {
             var frame: Int
@@ -910,12 +946,12 @@ final class FailoverSAState {
         for side in IKESide.allCases { epochs += inference.epochs(evidence[side] ?? [], side: side) }
         epochs.sort { $0.frame < $1.frame }
         if epochs.count > options.maxEventsPerSA { epochs = Array(epochs.prefix(options.maxEventsPerSA)) }
-        report.events = epochs.map { FailoverEvent(side: $0.side, frame: $0.frame, timeNanos: $0.timeNanos,
+        out.events = epochs.map { FailoverEvent(side: $0.side, frame: $0.frame, timeNanos: $0.timeNanos,
                                                    evidence: $0.evidence, syncs: [], resets: []) }
-        if let first = report.events.first {
-            report.takeover = FailoverTakeover(frame: first.frame, side: first.side, evidence: first.evidence)
+        if let first = out.events.first {
+            out.takeover = FailoverTakeover(frame: first.frame, side: first.side, evidence: first.evidence)
         }
-        for (i, ev) in report.events.enumerated() {
+        for (i, ev) in out.events.enumerated() {
             timeline(FailoverTimelineEntry(frame: ev.frame, timeNanos: ev.timeNanos, kind: i == 0 ? .takeover : .identityChange,
                                            direction: FailoverDirection(sender: ev.side), messageID: nil, exchange: nil,
                                            detail: .takeover(ev.evidence)), force: true)
@@ -924,20 +960,20 @@ final class FailoverSAState {
         for kind in CounterExchangeKind.allCases {
             let list = kind == .sync ? report.syncs : report.resets
             for (index, x) in list.enumerated() {
-                guard let e = report.events.firstIndex(where: { ev in
+                guard let e = out.events.firstIndex(where: { ev in
                     ev.side == x.requester && ev.evidence.contains {
                         if case .counterRequest(kind, let f) = $0.kind { f == x.requestFrame } else { false }
                     }
                 }) else { continue }
-                let earlier = kind == .sync ? report.events[e].syncs : report.events[e].resets
+                let earlier = kind == .sync ? out.events[e].syncs : out.events[e].resets
                 if let first = earlier.first {
                     let firstFrame = list[first].requestFrame
                     let f = HAFinding.secondInFailover(kind, firstFrame: firstFrame)
                     finding(f, frame: x.requestFrame, mid: 0, dir: .init(sender: x.requester))
                     if kind == .sync { report.syncs[index].problems.append(f) } else { report.resets[index].problems.append(f) }
                 }
-                if kind == .sync { report.events[e].syncs.append(index); report.syncs[index].event = e }
-                else { report.events[e].resets.append(index); report.resets[index].event = e }
+                if kind == .sync { out.events[e].syncs.append(index); report.syncs[index].event = e }
+                else { out.events[e].resets.append(index); report.resets[index].event = e }
             }
         }
         // 5. The cluster's own forward jump after its takeover; the rest needs keys or is unexplained.
@@ -948,11 +984,11 @@ final class FailoverSAState {
                 let jump = t.summary.jumps[j]
                 let dir = t.sender.map { FailoverDirection(sender: $0) }
                 if let sender = t.sender,
-                   let e = report.events.lastIndex(where: { $0.side == sender && $0.frame <= jump.frame && !usedEvents.contains($0.frame) }),
-                   report.events[e].evidence.contains(where: { $0.isStrong }) || report.events[e].evidence.count >= 2 {
-                    usedEvents.insert(report.events[e].frame)
+                   let e = out.events.lastIndex(where: { $0.side == sender && $0.frame <= jump.frame && !usedEvents.contains($0.frame) }),
+                   out.events[e].evidence.contains(where: { $0.isStrong }) || out.events[e].evidence.count >= 2 {
+                    usedEvents.insert(out.events[e].frame)
                     t.summary.jumps[j].explanation = .clusterForwardJump
-                    t.summary.jumps[j].explainedBy = report.events[e].frame
+                    t.summary.jumps[j].explainedBy = out.events[e].frame
                 } else if report.contentHidden, let sender = t.sender,
                           [hiddenMID0Request[sender], hiddenMID0Request[sender.peer]].contains(where: { ($0 ?? Int.max) < jump.frame }) {
                     t.summary.jumps[j].explanation = .unverifiedNeedsKeys
@@ -984,11 +1020,11 @@ final class FailoverSAState {
     func timeOf(frame: Int) -> Int64 { frameTimes[frame] ?? lastTime }
 
     /// Before/after the takeover frame, from the segments (which restart at every evidence).
-    func splitSequences() {
-        let cut = report.takeover?.frame
-        for i in report.esp.indices {
-            guard let t = esp[report.esp[i].spi] else { continue }
-            var s = report.esp[i]
+    func splitSequences(_ out: inout FailoverSAReport) {
+        let cut = out.takeover?.frame
+        for i in out.esp.indices {
+            guard let t = esp[out.esp[i].spi] else { continue }
+            var s = out.esp[i]
             for seg in t.segments {
                 if let cut, seg.firstFrame >= cut {
                     if s.firstSequenceAfter == nil {
@@ -1002,7 +1038,7 @@ final class FailoverSAState {
                     s.lastFrameBefore = seg.lastFrame
                 }
             }
-            report.esp[i] = s
+            out.esp[i] = s
         }
     }
 }
