@@ -40,6 +40,30 @@ struct BySide<Value>: ExpressibleByDictionaryLiteral {
     }
 }
 
+/// The last few distinct values, oldest first, the oldest one inline: most IKE SAs only ever
+/// use one address pair, which then costs no allocation.
+struct RecentValues<Value: Equatable> {
+    private var oldest: Value?
+    private var newer: [Value] = []
+
+    init() {}
+
+    var count: Int { oldest == nil ? 0 : 1 + newer.count }
+
+    func contains(_ v: Value) -> Bool { oldest == v || newer.contains(v) }
+
+    /// Adds `v` as the newest unless it is already kept; beyond `limit` values the oldest is
+    /// forgotten.
+    mutating func insert(_ v: Value, keeping limit: Int) {
+        guard !contains(v) else { return }
+        if count >= limit { oldest = newer.isEmpty ? nil : newer.removeFirst() }
+        if oldest == nil { oldest = v } else { newer.append(v) }
+    }
+
+    /// The values, oldest first.
+    var values: [Value] { oldest.map { [$0] + newer } ?? [] }
+}
+
 /// A value that an `IDMap` keeps its key in: the ID costs nothing where the value has padding
 /// for it (a Message ID record is 32 bytes with its ID, an (ID, record) pair would be 40).
 protocol IDMapValue {

@@ -197,7 +197,7 @@ public final class FailoverAnalyzer {
         summary.evictedSAs += 1
         if byInitiatorSPI[s.key.i] == s.key { byInitiatorSPI[s.key.i] = nil }
         for spi in s.learntSPIs where bySPI[spi]?.key == s.key { bySPI[spi] = nil }
-        for p in s.pairs where byAddressPair[p] == s.key { byAddressPair[p] = nil }
+        for p in s.pairs.values where byAddressPair[p] == s.key { byAddressPair[p] = nil }
         lastPair = nil
         account(s, evicted: true)
     }
@@ -251,7 +251,7 @@ public final class FailoverAnalyzer {
         guard table.remove(sa.key) != nil else { return }
         if byInitiatorSPI[sa.key.i] == sa.key { byInitiatorSPI[sa.key.i] = nil }
         for spi in sa.learntSPIs where bySPI[spi]?.key == sa.key { bySPI[spi] = nil }
-        for p in sa.pairs where byAddressPair[p] == sa.key { byAddressPair[p] = nil }
+        for p in sa.pairs.values where byAddressPair[p] == sa.key { byAddressPair[p] = nil }
         lastPair = nil
         let report = sa.finish()
         summary.retiredSAs += 1
@@ -291,10 +291,7 @@ public final class FailoverAnalyzer {
         if let last = lastPair, last.key == sa.key, last.pair == p { return }
         lastPair = (p, sa.key)
         byAddressPair[p] = sa.key
-        if !sa.pairs.contains(p) {
-            if sa.pairs.count >= 4 { sa.pairs.removeFirst() }
-            sa.pairs.append(p)
-        }
+        sa.pairs.insert(p, keeping: 4)
     }
 
     // MARK: ESP / AH

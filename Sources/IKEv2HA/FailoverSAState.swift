@@ -182,7 +182,8 @@ final class FailoverSAState {
     /// at the takeover frame is exact whichever evidence places it.
     var evidenceGeneration = 0
     var learntSPIs: Set<UInt32> = []
-    var pairs: [FailoverAnalyzer.AddressPair] = []
+    /// The address pairs this SA registered in `FailoverAnalyzer.byAddressPair` (the last four).
+    var pairs = RecentValues<FailoverAnalyzer.AddressPair>()
 
     /// What all SAs of one analyzer share.
     final class Shared {
