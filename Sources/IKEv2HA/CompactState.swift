@@ -67,23 +67,25 @@ struct RecentValues<Value: Equatable> {
 /// A value that an `IDMap` keeps its key in: the ID costs nothing where the value has padding
 /// for it (a Message ID record is 32 bytes with its ID, an (ID, record) pair would be 40).
 protocol IDMapValue {
+    associatedtype ID: Comparable
     /// The key the value is stored under; the map sets it.
-    var id: UInt32 { get set }
+    var id: ID { get set }
 }
 
-/// A map from Message ID to a value, as a sorted array: Message IDs mostly arrive in increasing
-/// order, so an insert is usually an append, a lookup a binary search, and a handful of entries
-/// cost one small allocation instead of a hash table (the per-SA records of the window model).
+/// A map from an ID (a Message ID, an SPI, an ESP sequence number) to a value, as a sorted
+/// array: the IDs mostly arrive in increasing order, so an insert is usually an append, a
+/// lookup a binary search, and a handful of entries cost one small allocation instead of a hash
+/// table (the per-SA records of the window model and of each ESP/AH SPI).
 struct IDMap<Value: IDMapValue> {
     private var entries: [Value] = []
 
     init() {}
 
     var count: Int { entries.count }
-    var lowestID: UInt32? { entries.first?.id }
+    var lowestID: Value.ID? { entries.first?.id }
 
     /// Where `id` is, or where it would go.
-    private func slot(_ id: UInt32) -> (found: Bool, index: Int) {
+    private func slot(_ id: Value.ID) -> (found: Bool, index: Int) {
         if let last = entries.last {
             if id > last.id { return (false, entries.count) }
             if id == last.id { return (true, entries.count - 1) }
@@ -98,7 +100,7 @@ struct IDMap<Value: IDMapValue> {
         return (lo < entries.count && entries[lo].id == id, lo)
     }
 
-    subscript(id: UInt32) -> Value? {
+    subscript(id: Value.ID) -> Value? {
         get {
             let s = slot(id)
             return s.found ? entries[s.index] : nil
@@ -127,17 +129,23 @@ struct IDMap<Value: IDMapValue> {
     }
 
     /// Changes the value of `id` in place (no copy of what it holds); nothing when absent.
-    mutating func update(_ id: UInt32, _ body: (inout Value) -> Void) {
+    mutating func update(_ id: Value.ID, _ body: (inout Value) -> Void) {
         let s = slot(id)
         guard s.found else { return }
         body(&entries[s.index])
     }
 
     /// Removes and returns the value of `id`.
-    mutating func removeValue(forKey id: UInt32) -> Value? {
+    mutating func removeValue(forKey id: Value.ID) -> Value? {
         let v = self[id]
         if v != nil { self[id] = nil }
         return v
+    }
+
+    /// Removes the values whose ID is `id` or lower.
+    mutating func removeAll(through id: Value.ID) {
+        let s = slot(id)
+        entries.removeFirst(s.found ? s.index + 1 : s.index)
     }
 
     /// The values, by increasing ID.

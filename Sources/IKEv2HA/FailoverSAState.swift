@@ -159,13 +159,19 @@ final class FailoverSAState {
         var segments: [Segment] = []
         var segmentGeneration = -1
         /// Digest and frame of the packets inside the window, by sequence number.
-        var recent: [UInt64: (digest: UInt64, frame: Int)] = [:]
+        var recent = IDMap<RecentPacket>()
 
         /// Its key in `esp`: the SPI.
         var id: UInt32 {
             get { summary.spi }
             set { summary.spi = newValue }
         }
+    }
+    struct RecentPacket: IDMapValue {
+        var digest: UInt64
+        var frame: Int
+        /// The sequence number.
+        var id: UInt64 = 0
     }
     var esp = IDMap<SequenceTrack>()
     var espOrder: [UInt32] = []
@@ -765,10 +771,9 @@ final class FailoverSAState {
         let dir = t.sender.map { FailoverDirection(sender: $0) }
         let event = t.tracker.observe(e.sequence, timeNanos: e.timeNanos)
         func remember(_ s: UInt64) {
-            t.recent[s] = (e.digest, e.frame)
+            t.recent[s] = RecentPacket(digest: e.digest, frame: e.frame)
             if t.recent.count > Int(2 * t.tracker.window), let h = t.tracker.highest {
-                let low = h >= t.tracker.window ? h - t.tracker.window : 0
-                t.recent = t.recent.filter { $0.key > low }
+                t.recent.removeAll(through: h >= t.tracker.window ? h - t.tracker.window : 0)
             }
         }
         func extendSegment(_ s: UInt64, newSegment: Bool) {
