@@ -351,7 +351,8 @@ public final class FailoverAnalyzer {
     /// was (the live SAs are accounted in the returned copy only).
     private func finishLive(release: Bool, _ body: (FailoverSAReport) -> Void) -> FailoverSummary {
         let saved = summary
-        // Last seen first, taken from the end: with `release` the list holds no finished SA.
+        // Sorted newest first and taken from the end (first seen first), so that with `release`
+        // the list lets go of each SA as soon as it is finished.
         var live = table.allValues
         live.sort { $0.order > $1.order }
         let count = live.count
