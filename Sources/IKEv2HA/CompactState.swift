@@ -40,19 +40,52 @@ struct BySide<Value>: ExpressibleByDictionaryLiteral {
     }
 }
 
-/// A map from Message ID to a value, as a sorted array: Message IDs mostly arrive in increasing
-/// order, so an insert is usually an append, a lookup a binary search, and a handful of entries
-/// cost one small allocation instead of a hash table (the per-SA records of the window model).
-struct IDMap<Value> {
-    private var entries: [(id: UInt32, value: Value)] = []
+/// The last few distinct values, oldest first, the oldest one inline: most IKE SAs only ever
+/// use one address pair, which then costs no allocation.
+struct RecentValues<Value: Equatable> {
+    private var oldest: Value?
+    private var newer: [Value] = []
+
+    init() {}
+
+    var count: Int { oldest == nil ? 0 : 1 + newer.count }
+
+    func contains(_ v: Value) -> Bool { oldest == v || newer.contains(v) }
+
+    /// Adds `v` as the newest unless it is already kept; beyond `limit` values the oldest is
+    /// forgotten.
+    mutating func insert(_ v: Value, keeping limit: Int) {
+        guard !contains(v) else { return }
+        if count >= limit { oldest = newer.isEmpty ? nil : newer.removeFirst() }
+        if oldest == nil { oldest = v } else { newer.append(v) }
+    }
+
+    /// The values, oldest first.
+    var values: [Value] { oldest.map { [$0] + newer } ?? [] }
+}
+
+/// A value that an `IDMap` keeps its key in: the ID costs nothing where the value has padding
+/// for it (a Message ID record is 32 bytes with its ID, an (ID, record) pair would be 40).
+protocol IDMapValue {
+    associatedtype ID: Comparable
+    /// The key the value is stored under; the map sets it.
+    var id: ID { get set }
+}
+
+/// A map from an ID (a Message ID, an SPI, an ESP sequence number) to a value, as a sorted
+/// array: the IDs mostly arrive in increasing order, so an insert is usually an append, a
+/// lookup a binary search, and a handful of entries cost one small allocation instead of a hash
+/// table (the per-SA records of the window model and of each ESP/AH SPI).
+struct IDMap<Value: IDMapValue> {
+    private var entries: [Value] = []
 
     init() {}
 
     var count: Int { entries.count }
-    var lowestID: UInt32? { entries.first?.id }
+    var lowestID: Value.ID? { entries.first?.id }
 
     /// Where `id` is, or where it would go.
-    private func slot(_ id: UInt32) -> (found: Bool, index: Int) {
+    private func slot(_ id: Value.ID) -> (found: Bool, index: Int) {
         if let last = entries.last {
             if id > last.id { return (false, entries.count) }
             if id == last.id { return (true, entries.count - 1) }
@@ -67,21 +100,23 @@ struct IDMap<Value> {
         return (lo < entries.count && entries[lo].id == id, lo)
     }
 
-    subscript(id: UInt32) -> Value? {
+    subscript(id: Value.ID) -> Value? {
         get {
             let s = slot(id)
-            return s.found ? entries[s.index].value : nil
+            return s.found ? entries[s.index] : nil
         }
         set {
             let s = slot(id)
             switch (s.found, newValue) {
-            case (true, let v?): entries[s.index].value = v
+            case (true, var v?):
+                v.id = id
+                entries[s.index] = v
             case (true, nil):
                 entries.remove(at: s.index)
                 if entries.isEmpty { entries = [] }  // give the storage back
-            case (false, let v?):
-                if entries.isEmpty { entries.reserveCapacity(2) }
-                entries.insert((id, v), at: s.index)
+            case (false, var v?):
+                v.id = id
+                entries.insert(v, at: s.index)
             case (false, nil): break
             }
         }
@@ -89,45 +124,40 @@ struct IDMap<Value> {
 
     /// Removes the entry whose value comes first by `earlier` (the bound on remembered IDs).
     mutating func removeFirst(by earlier: (Value, Value) -> Bool) {
-        guard let i = entries.indices.min(by: { earlier(entries[$0].value, entries[$1].value) }) else { return }
+        guard let i = entries.indices.min(by: { earlier(entries[$0], entries[$1]) }) else { return }
         entries.remove(at: i)
     }
 
     /// Changes the value of `id` in place (no copy of what it holds); nothing when absent.
-    mutating func update(_ id: UInt32, _ body: (inout Value) -> Void) {
+    mutating func update(_ id: Value.ID, _ body: (inout Value) -> Void) {
         let s = slot(id)
         guard s.found else { return }
-        body(&entries[s.index].value)
+        body(&entries[s.index])
     }
 
     /// Removes and returns the value of `id`.
-    mutating func removeValue(forKey id: UInt32) -> Value? {
+    mutating func removeValue(forKey id: Value.ID) -> Value? {
         let v = self[id]
         if v != nil { self[id] = nil }
         return v
     }
 
-    var dictionary: [UInt32: Value] {
-        var d: [UInt32: Value] = [:]
-        for e in entries { d[e.id] = e.value }
-        return d
+    /// Removes the values whose ID is `id` or lower.
+    mutating func removeAll(through id: Value.ID) {
+        let s = slot(id)
+        entries.removeFirst(s.found ? s.index + 1 : s.index)
     }
+
+    /// The values, by increasing ID.
+    var values: [Value] { entries }
 }
 
 extension IDMap: Sendable where Value: Sendable {}
 
 extension IDMap: Equatable where Value: Equatable {
-    static func == (a: IDMap, b: IDMap) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.id == $1.id && $0.value == $1.value }
-    }
+    static func == (a: IDMap, b: IDMap) -> Bool { a.entries == b.entries }
 }
 
 extension IDMap: Hashable where Value: Hashable {
-    func hash(into h: inout Hasher) {
-        h.combine(entries.count)
-        for e in entries {
-            h.combine(e.id)
-            h.combine(e.value)
-        }
-    }
+    func hash(into h: inout Hasher) { h.combine(entries) }
 }

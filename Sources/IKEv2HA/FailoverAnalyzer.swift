@@ -68,7 +68,9 @@ public final class FailoverAnalyzer {
     /// reports are kept and returned by `finish()` with the live ones.
     public var onRetire: ((FailoverSAReport) -> Void)?
     /// Called as soon as something is known, for a streaming (`--follow`) report.
-    public var onFinding: ((FailoverStreamFinding) -> Void)?
+    public var onFinding: ((FailoverStreamFinding) -> Void)? {
+        didSet { shared.sink = onFinding }
+    }
 
     typealias SAState = FailoverSAState
 
@@ -141,12 +143,10 @@ public final class FailoverAnalyzer {
             table.rekey(half, to: key)
             table.touch(key)
             s.key = key
-            s.report.responderSPI = responderSPI
             byInitiatorSPI[initiatorSPI] = key
             return s
         }
         let s = SAState(key: key, shared: shared, order: order)
-        s.sink = onFinding
         order += 1
         summary.sasSeen += 1
         if let (_, old) = table.insert(key, s, capacity: options.maxSAs) {
@@ -197,7 +197,7 @@ public final class FailoverAnalyzer {
         summary.evictedSAs += 1
         if byInitiatorSPI[s.key.i] == s.key { byInitiatorSPI[s.key.i] = nil }
         for spi in s.learntSPIs where bySPI[spi]?.key == s.key { bySPI[spi] = nil }
-        for p in s.pairs where byAddressPair[p] == s.key { byAddressPair[p] = nil }
+        for p in s.pairs.values where byAddressPair[p] == s.key { byAddressPair[p] = nil }
         lastPair = nil
         account(s, evicted: true)
     }
@@ -222,8 +222,8 @@ public final class FailoverAnalyzer {
         let sa = state(for: m)
         sa.seen(m.frame, time: m.timeNanos)
         sa.report.messages += 1
-        sa.hosts[m.sender] = m.source
-        sa.hosts[m.sender.peer] = sa.hosts[m.sender.peer] ?? m.destination
+        sa.addresses[m.sender] = m.source.address
+        sa.addresses[m.sender.peer] = sa.addresses[m.sender.peer] ?? m.destination.address
         registerPair(sa, m.source.address, m.destination.address)
         sa.trackIdentity(m.sender, flow: .ike(port: m.source.port), m.source, frame: m.frame, time: m.timeNanos)
         sa.observe(m)
@@ -251,18 +251,18 @@ public final class FailoverAnalyzer {
         guard table.remove(sa.key) != nil else { return }
         if byInitiatorSPI[sa.key.i] == sa.key { byInitiatorSPI[sa.key.i] = nil }
         for spi in sa.learntSPIs where bySPI[spi]?.key == sa.key { bySPI[spi] = nil }
-        for p in sa.pairs where byAddressPair[p] == sa.key { byAddressPair[p] = nil }
+        for p in sa.pairs.values where byAddressPair[p] == sa.key { byAddressPair[p] = nil }
         lastPair = nil
-        sa.finish()
+        let report = sa.finish()
         summary.retiredSAs += 1
         account(sa)
         if retiredKeys.value(sa.key) == nil {
             _ = retiredKeys.insert(sa.key, RetiredMarker(deleted: sa.deleted), capacity: options.maxRetiredKeys)
         }
         if let onRetire {
-            onRetire(sa.report)
+            onRetire(report)
         } else {
-            retired.append(sa.report)
+            retired.append(report)
         }
         emit(.retired(initiatorSPI: sa.key.i, responderSPI: sa.key.r))
     }
@@ -271,7 +271,7 @@ public final class FailoverAnalyzer {
         summary.timelineEntriesDropped += sa.report.timelineDropped
         summary.anomaliesDropped += sa.report.anomaliesDropped
         if evicted { summary.ikeMessagesInEvictedSAs += sa.report.messages } else { summary.ikeMessagesInSAs += sa.report.messages }
-        for (kind, n) in sa.report.anomalyCounts { summary.anomaliesByKind[kind, default: 0] += n }
+        for (kind, n) in sa.anomalyCounts { summary.anomaliesByKind[kind, default: 0] += n }
     }
 
     func emit(_ f: FailoverStreamFinding) { onFinding?(f) }
@@ -291,10 +291,7 @@ public final class FailoverAnalyzer {
         if let last = lastPair, last.key == sa.key, last.pair == p { return }
         lastPair = (p, sa.key)
         byAddressPair[p] = sa.key
-        if !sa.pairs.contains(p) {
-            if sa.pairs.count >= 4 { sa.pairs.removeFirst() }
-            sa.pairs.append(p)
-        }
+        sa.pairs.insert(p, keeping: 4)
     }
 
     // MARK: ESP / AH
@@ -312,9 +309,9 @@ public final class FailoverAnalyzer {
             association = .saPayload
         } else if let k = byAddressPair[AddressPair(e.source.address, e.destination.address)], let s = table.value(k) {
             sa = s
-            if s.hosts[.initiator]?.address == e.source.address {
+            if s.addresses[.initiator] == e.source.address {
                 sender = .initiator
-            } else if s.hosts[.responder]?.address == e.source.address {
+            } else if s.addresses[.responder] == e.source.address {
                 sender = .responder
             }
         }
@@ -354,17 +351,20 @@ public final class FailoverAnalyzer {
     /// was (the live SAs are accounted in the returned copy only).
     private func finishLive(release: Bool, _ body: (FailoverSAReport) -> Void) -> FailoverSummary {
         let saved = summary
+        // Sorted newest first and taken from the end (first seen first), so that with `release`
+        // the list lets go of each SA as soon as it is finished.
         var live = table.allValues
-        live.sort { $0.order < $1.order }
-        for sa in live {
+        live.sort { $0.order > $1.order }
+        let count = live.count
+        while let sa = live.popLast() {
             if release { _ = table.remove(sa.key) }
-            sa.finish()
+            let report = sa.finish()
             account(sa)
-            body(sa.report)
+            body(report)
         }
         var s = summary
         summary = saved
-        s.liveSAsAtEnd = live.count
+        s.liveSAsAtEnd = count
         return s
     }
 }

@@ -69,6 +69,9 @@ public enum FailoverAnomalyKind: String, Hashable, Sendable, CaseIterable {
 }
 
 /// What an anomaly or a timeline entry is about, with its values.
+///
+/// The cases with large values are `indirect` (boxed): they are rare, and the common ones stay
+/// inline, so an anomaly takes 48 bytes, not 64.
 public enum FailoverFact: Hashable, Sendable {
     /// A request Message ID used again with other bytes (RFC 7296 §2.2).
     case messageIDReuse(firstFrame: Int)
@@ -88,15 +91,15 @@ public enum FailoverFact: Hashable, Sendable {
     case keysMissing
     case decryptionFailed(String)
     /// A rule of RFC 6311 or of the reset extension.
-    case rule(HAFinding)
+    indirect case rule(HAFinding)
     /// A sequence number below the anti-replay window (RFC 4303 §3.4.3).
-    case sequenceBelowWindow(spi: UInt32, sequence: UInt64, highest: UInt64, window: UInt64)
+    indirect case sequenceBelowWindow(spi: UInt32, sequence: UInt64, highest: UInt64, window: UInt64)
     /// A sequence number seen before, inside the window, with the same bytes.
     case sequenceDuplicate(spi: UInt32, sequence: UInt64)
     /// A sequence number seen before, inside the window, with other bytes: the sender reused it.
-    case sequenceReused(spi: UInt32, sequence: UInt64, firstFrame: Int)
+    indirect case sequenceReused(spi: UInt32, sequence: UInt64, firstFrame: Int)
     /// A forward sequence jump and how it is explained.
-    case sequenceJump(spi: UInt32, from: UInt64, to: UInt64, explanation: FailoverESPJumpExplanation)
+    indirect case sequenceJump(spi: UInt32, from: UInt64, to: UInt64, explanation: FailoverESPJumpExplanation)
 }
 
 /// One anomaly.
@@ -118,6 +121,9 @@ public struct FailoverAnomaly: Hashable, Sendable {
 }
 
 /// The facts behind a timeline entry.
+///
+/// The cases with large values are `indirect` (boxed): they are rare, and the common ones stay
+/// inline, so a timeline entry takes 48 bytes, not 72.
 public enum FailoverTimelineDetail: Hashable, Sendable {
     case none
     /// A request carrying IPSEC_REPLAY_COUNTER_SYNC alone (RFC 6311 §5 case 2).
@@ -133,8 +139,8 @@ public enum FailoverTimelineDetail: Hashable, Sendable {
     case windowUnknown(lowestOutstanding: UInt32, window: UInt32)
     /// A Message ID 0 INFORMATIONAL whose content is hidden.
     case hiddenMessageIDZero
-    case counterRequest(CounterExchangeKind, MessageIDSyncData, replayDelta: UInt64?)
-    case counterResponse(CounterExchangeKind, MessageIDSyncData, nonceEchoed: Bool)
+    indirect case counterRequest(CounterExchangeKind, MessageIDSyncData, replayDelta: UInt64?)
+    indirect case counterResponse(CounterExchangeKind, MessageIDSyncData, nonceEchoed: Bool)
     case counterRefused(CounterExchangeKind, PeerRefusal)
     /// A side's next request ID moved by an accepted exchange.
     case rebase(side: IKESide, from: UInt32, to: UInt32)
@@ -146,8 +152,8 @@ public enum FailoverTimelineDetail: Hashable, Sendable {
     /// that abandoned it (RFC 6311 §9).
     case possiblyAbandoned(byFrame: Int)
     /// A CREATE_CHILD_SA that rekeys this IKE SA into the new SPIs (RFC 7296 §1.3.2).
-    case rekey(initiatorSPI: UInt64, responderSPI: UInt64)
-    case fact(FailoverFact)
+    indirect case rekey(initiatorSPI: UInt64, responderSPI: UInt64)
+    indirect case fact(FailoverFact)
 }
 
 /// One line of an SA's timeline.

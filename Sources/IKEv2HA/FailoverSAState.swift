@@ -7,15 +7,47 @@ import IKEv2
 // `finish()`.
 
 final class FailoverSAState {
-    var key: FailoverAnalyzer.SAKey
+    /// The SA's SPIs, kept once: in its report.
+    var key: FailoverAnalyzer.SAKey {
+        get { FailoverAnalyzer.SAKey(i: report.initiatorSPI, r: report.responderSPI) }
+        set {
+            report.initiatorSPI = newValue.i
+            report.responderSPI = newValue.r
+        }
+    }
     /// The analyzer's options and rules: one copy for all SAs.
     let shared: Shared
     var options: FailoverAnalyzer.Options { shared.options }
     var rules: HARules { shared.rules }
     let order: Int
-    var report: FailoverSAReport
+    /// The report's fields known while the SA lives; `finish()` decides the rest and makes the
+    /// `FailoverSAReport`, so a live SA does not carry the finished report's fields.
+    struct LiveReport {
+        var initiatorSPI: UInt64
+        var responderSPI: UInt64
+        var firstFrame = 0
+        var lastFrame = 0
+        var messages = 0
+        var syncs: [FailoverCounterExchange] = []
+        var resets: [FailoverCounterExchange] = []
+        var anomalies: [FailoverAnomaly] = []
+        var timeline: [FailoverTimelineEntry] = []
+        var timelineDropped = 0
+        var routineEntriesOmitted = 0
+        var anomaliesDropped = 0
+        var contentHidden = false
+        var lineage = FailoverLineage()
+    }
+    var report: LiveReport
     var window = MessageIDWindowModel()
-    var hosts: BySide<FailoverHost> = [:]
+    // The flags are declared where they fill padding: three after the window model, three after
+    // `hiddenMID0Request`.
+    var authRequestVisible = false
+    var authResponseVisible = false
+    var authHidden = false
+    /// The address each side last sent from (an ESP/AH packet found by address is matched to
+    /// its sender by it).
+    var addresses: BySide<String> = [:]
     var identity: BySide<IdentityTracker> = [:]
     var evidence: BySide<[TakeoverEvidence]> = [:]
     var capsI: Set<HACapability>? {
@@ -30,22 +62,14 @@ final class FailoverSAState {
         get { rare?.inheritedCaps ?? nil }
         _modify { yield &rareState.inheritedCaps }
     }
-    var authRequestVisible = false
-    var authResponseVisible = false
-    var authHidden = false
-    var keysMissingReported = false
-    var decryptFailureReported = false
     var lastTime: Int64 = 0
-    var finished = false
     /// Streaming findings (`FailoverAnalyzer.onFinding`).
-    var sink: ((FailoverStreamFinding) -> Void)?
+    var sink: ((FailoverStreamFinding) -> Void)? { shared.sink }
     /// A Delete of the IKE SA itself, per requester: its Message ID (RFC 7296 §1.4.1).
     var deleteRequest: BySide<UInt32> {
         get { rare?.deleteRequest ?? [:] }
         _modify { yield &rareState.deleteRequest }
     }
-    /// The Delete was answered: the IKE SA is gone.
-    var deleted = false
 
     // Counter exchanges.
     struct PendingExchange {
@@ -105,8 +129,12 @@ final class FailoverSAState {
         _modify { yield &rareState.deltas }
     }
     var hiddenMID0Request: BySide<Int> = [:]
-    /// Frames of hidden Message ID 0 requests (the first few and the last).
-    var hiddenMID0Frames: [Int] = []
+    var keysMissingReported = false
+    var decryptFailureReported = false
+    /// The Delete was answered: the IKE SA is gone.
+    var deleted = false
+    /// The highest frame of a hidden Message ID 0 request.
+    var lastHiddenMID0: Int?
 
     // Rekey (RFC 7296 §1.3.2): the IKE SPI offered in a CREATE_CHILD_SA request, per requester.
     var rekeyOffer: BySide<(spi: UInt64, mid: UInt32)> {
@@ -122,7 +150,7 @@ final class FailoverSAState {
         var lastFrame: Int
         var lastSequence: UInt64
     }
-    struct SequenceTrack {
+    struct SequenceTrack: IDMapValue {
         var summary: FailoverESPSummary
         var tracker: SequenceNumberTracker
         var sender: IKESide?
@@ -131,7 +159,19 @@ final class FailoverSAState {
         var segments: [Segment] = []
         var segmentGeneration = -1
         /// Digest and frame of the packets inside the window, by sequence number.
-        var recent: [UInt64: (digest: UInt64, frame: Int)] = [:]
+        var recent = IDMap<RecentPacket>()
+
+        /// Its key in `esp`: the SPI.
+        var id: UInt32 {
+            get { summary.spi }
+            set { summary.spi = newValue }
+        }
+    }
+    struct RecentPacket: IDMapValue {
+        var digest: UInt64
+        var frame: Int
+        /// The sequence number.
+        var id: UInt64 = 0
     }
     var esp = IDMap<SequenceTrack>()
     var espOrder: [UInt32] = []
@@ -148,12 +188,15 @@ final class FailoverSAState {
     /// at the takeover frame is exact whichever evidence places it.
     var evidenceGeneration = 0
     var learntSPIs: Set<UInt32> = []
-    var pairs: [FailoverAnalyzer.AddressPair] = []
+    /// The address pairs this SA registered in `FailoverAnalyzer.byAddressPair` (the last four).
+    var pairs = RecentValues<FailoverAnalyzer.AddressPair>()
 
     /// What all SAs of one analyzer share.
     final class Shared {
         let options: FailoverAnalyzer.Options
         let rules: HARules
+        /// `FailoverAnalyzer.onFinding`.
+        var sink: ((FailoverStreamFinding) -> Void)?
         init(options: FailoverAnalyzer.Options, rules: HARules) {
             self.options = options
             self.rules = rules
@@ -180,6 +223,10 @@ final class FailoverSAState {
         var esnBySPI: [UInt32: Bool] = [:]
         var requestChildSPIs: BySide<[UInt32]> = [:]
         var frameTimes: [Int: Int64] = [:]
+        var rekeyedInto: FailoverAnalyzer.SAKey?
+        var anomaliesDroppedByKind: [FailoverAnomalyKind: Int] = [:]
+        /// The report `finish()` made.
+        var finished: FailoverSAReport?
     }
     var rare: Rare?
     var rareState: Rare {
@@ -190,10 +237,9 @@ final class FailoverSAState {
     }
 
     init(key: FailoverAnalyzer.SAKey, shared: Shared, order: Int) {
-        self.key = key
         self.shared = shared
         self.order = order
-        report = FailoverSAReport(initiatorSPI: key.i, responderSPI: key.r)
+        report = LiveReport(initiatorSPI: key.i, responderSPI: key.r)
         window.maxRecords = options.maxRecordsPerSide
     }
 
@@ -212,14 +258,22 @@ final class FailoverSAState {
     // MARK: recording
 
     func anomaly(_ kind: FailoverAnomalyKind, frame: Int, mid: UInt32?, dir: FailoverDirection?, _ fact: FailoverFact) {
-        report.anomalyCounts[kind, default: 0] += 1
         let a = FailoverAnomaly(kind: kind, frame: frame, messageID: mid, direction: dir, fact: fact)
         sink?(.anomaly(initiatorSPI: key.i, responderSPI: key.r, a, timeNanos: lastTime))
         if report.anomalies.count < options.maxAnomaliesPerSA {
             report.anomalies.append(a)
         } else {
             report.anomaliesDropped += 1
+            rareState.anomaliesDroppedByKind[kind, default: 0] += 1
         }
+    }
+
+    /// Every anomaly found, kept or dropped, by kind (`FailoverSAReport.anomalyCounts`): counted
+    /// from the kept ones when asked, so a live SA holds no table of counts.
+    var anomalyCounts: [FailoverAnomalyKind: Int] {
+        var counts = rare?.anomaliesDroppedByKind ?? [:]
+        for a in report.anomalies { counts[a.kind, default: 0] += 1 }
+        return counts
     }
 
     func finding(_ f: HAFinding, frame: Int, mid: UInt32?, dir: FailoverDirection?) {
@@ -350,7 +404,7 @@ final class FailoverSAState {
         if m.messageID == 0 && m.exchange == .informational {
             if !m.isResponse {
                 if hiddenMID0Request[m.sender] == nil { hiddenMID0Request[m.sender] = m.frame }
-                if hiddenMID0Frames.count < 8 { hiddenMID0Frames.append(m.frame) } else { hiddenMID0Frames[7] = m.frame }
+                lastHiddenMID0 = max(lastHiddenMID0 ?? m.frame, m.frame)
                 if window[m.sender].highestRequestID != nil {
                     addEvidence(m.sender, TakeoverEvidence(kind: .hiddenMessageIDZero, frame: m.frame, timeNanos: m.timeNanos))
                 }
@@ -410,7 +464,10 @@ final class FailoverSAState {
     }
     /// Set when a CREATE_CHILD_SA response completed an IKE SA rekey; the analyzer moves the
     /// Child SAs and capabilities to the new SA.
-    var rekeyedInto: FailoverAnalyzer.SAKey?
+    var rekeyedInto: FailoverAnalyzer.SAKey? {
+        get { rare?.rekeyedInto }
+        _modify { yield &rareState.rekeyedInto }
+    }
 
     // MARK: counter exchanges
 
@@ -714,10 +771,9 @@ final class FailoverSAState {
         let dir = t.sender.map { FailoverDirection(sender: $0) }
         let event = t.tracker.observe(e.sequence, timeNanos: e.timeNanos)
         func remember(_ s: UInt64) {
-            t.recent[s] = (e.digest, e.frame)
+            t.recent[s] = RecentPacket(digest: e.digest, frame: e.frame)
             if t.recent.count > Int(2 * t.tracker.window), let h = t.tracker.highest {
-                let low = h >= t.tracker.window ? h - t.tracker.window : 0
-                t.recent = t.recent.filter { $0.key > low }
+                t.recent.removeAll(through: h >= t.tracker.window ? h - t.tracker.window : 0)
             }
         }
         func extendSegment(_ s: UInt64, newSegment: Bool) {
@@ -787,13 +843,14 @@ final class FailoverSAState {
 
     // MARK: finish
 
-    func finish() {
-        guard !finished else { return }
-        finished = true
-        report.startedBeforeCapture = !window.startedInCapture
+    /// Ends the SA: decides what needs the whole capture and makes its report (once: a later call
+    /// returns the same report).
+    func finish() -> FailoverSAReport {
+        if let done = rare?.finished { return done }
+        var out = FailoverSAReport(initiatorSPI: report.initiatorSPI, responderSPI: report.responderSPI)
+        out.startedBeforeCapture = !window.startedInCapture
         // A hidden Message ID 0 request after an unanswered request may be a sync or reset that
         // abandoned it (RFC 6311 §9): unverified without keys, not an anomaly.
-        let lastHiddenMID0 = hiddenMID0Frames.max()
         for side in IKESide.allCases {
             for (id, frame) in window[side].outstanding.sorted(by: { $0.key < $1.key }) {
                 if let h = lastHiddenMID0, h > frame {
@@ -804,23 +861,24 @@ final class FailoverSAState {
                 }
                 anomaly(.unansweredRequest, frame: frame, mid: id, dir: .init(sender: side), .unanswered(side))
             }
-            report.nextRequestID[side] = window[side].nextRequestID
+            out.nextRequestID[side] = window[side].nextRequestID
         }
         for p in pending.values { closeUnanswered(p) }
         if rare != nil { pending = [:] }
-        explainSequenceJumps()
-        report.esp = espOrder.compactMap { esp[$0]?.summary }
-        splitSequences()
+        explainSequenceJumps(&out)
+        out.esp = espOrder.compactMap { esp[$0]?.summary }
+        splitSequences(&out)
         if let n = negotiated {
-            report.capabilities = n
-            report.capabilitiesInherited = capsI == nil || capsR == nil
+            out.capabilities = n
+            out.capabilitiesInherited = capsI == nil || capsR == nil
         } else if capsI == nil && capsR == nil && !authHidden {
-            report.capabilitiesUnknown = .notInCapture
+            out.capabilitiesUnknown = .notInCapture
         } else if authHidden {
-            report.capabilitiesUnknown = .encrypted
+            out.capabilitiesUnknown = .encrypted
         } else {
-            report.capabilitiesUnknown = .oneSide
+            out.capabilitiesUnknown = .oneSide
         }
+        out.anomalyCounts = anomalyCounts
         if report.anomalies.count > 1 {
             report.anomalies.sort { ($0.frame, $0.kind.rawValue) < ($1.frame, $1.kind.rawValue) }
         }
@@ -836,10 +894,25 @@ final class FailoverSAState {
                 .sorted { ($0.element.frame, rank($0.element), $0.offset) < ($1.element.frame, rank($1.element), $1.offset) }
                 .map(\.element)
         }
+        out.firstFrame = report.firstFrame
+        out.lastFrame = report.lastFrame
+        out.messages = report.messages
+        out.syncs = report.syncs
+        out.resets = report.resets
+        out.anomalies = report.anomalies
+        out.timeline = report.timeline
+        out.timelineDropped = report.timelineDropped
+        out.routineEntriesOmitted = report.routineEntriesOmitted
+        out.anomaliesDropped = report.anomaliesDropped
+        out.contentHidden = report.contentHidden
+        out.lineage = report.lineage
+        rareState.finished = out
+        return out
     }
 
-    /// Explains ESP/AH jumps (RFC 6311 §5.2), infers the failover events, and places the jumps in them.
-    func explainSequenceJumps() {
+    /// Explains ESP/AH jumps (RFC 6311 §5.2), infers the failover events (into `out`), and places
+    /// the jumps in them.
+    func explainSequenceJumps(_ out: inout FailoverSAReport) {
         // 1. The peer's jumps by a replay-counter delta.
         struct DeltaUse: Hashable {
             var frame: Int
@@ -879,12 +952,12 @@ final class FailoverSAState {
         for side in IKESide.allCases { epochs += inference.epochs(evidence[side] ?? [], side: side) }
         epochs.sort { $0.frame < $1.frame }
         if epochs.count > options.maxEventsPerSA { epochs = Array(epochs.prefix(options.maxEventsPerSA)) }
-        report.events = epochs.map { FailoverEvent(side: $0.side, frame: $0.frame, timeNanos: $0.timeNanos,
+        out.events = epochs.map { FailoverEvent(side: $0.side, frame: $0.frame, timeNanos: $0.timeNanos,
                                                    evidence: $0.evidence, syncs: [], resets: []) }
-        if let first = report.events.first {
-            report.takeover = FailoverTakeover(frame: first.frame, side: first.side, evidence: first.evidence)
+        if let first = out.events.first {
+            out.takeover = FailoverTakeover(frame: first.frame, side: first.side, evidence: first.evidence)
         }
-        for (i, ev) in report.events.enumerated() {
+        for (i, ev) in out.events.enumerated() {
             timeline(FailoverTimelineEntry(frame: ev.frame, timeNanos: ev.timeNanos, kind: i == 0 ? .takeover : .identityChange,
                                            direction: FailoverDirection(sender: ev.side), messageID: nil, exchange: nil,
                                            detail: .takeover(ev.evidence)), force: true)
@@ -893,20 +966,20 @@ final class FailoverSAState {
         for kind in CounterExchangeKind.allCases {
             let list = kind == .sync ? report.syncs : report.resets
             for (index, x) in list.enumerated() {
-                guard let e = report.events.firstIndex(where: { ev in
+                guard let e = out.events.firstIndex(where: { ev in
                     ev.side == x.requester && ev.evidence.contains {
                         if case .counterRequest(kind, let f) = $0.kind { f == x.requestFrame } else { false }
                     }
                 }) else { continue }
-                let earlier = kind == .sync ? report.events[e].syncs : report.events[e].resets
+                let earlier = kind == .sync ? out.events[e].syncs : out.events[e].resets
                 if let first = earlier.first {
                     let firstFrame = list[first].requestFrame
                     let f = HAFinding.secondInFailover(kind, firstFrame: firstFrame)
                     finding(f, frame: x.requestFrame, mid: 0, dir: .init(sender: x.requester))
                     if kind == .sync { report.syncs[index].problems.append(f) } else { report.resets[index].problems.append(f) }
                 }
-                if kind == .sync { report.events[e].syncs.append(index); report.syncs[index].event = e }
-                else { report.events[e].resets.append(index); report.resets[index].event = e }
+                if kind == .sync { out.events[e].syncs.append(index); report.syncs[index].event = e }
+                else { out.events[e].resets.append(index); report.resets[index].event = e }
             }
         }
         // 5. The cluster's own forward jump after its takeover; the rest needs keys or is unexplained.
@@ -917,11 +990,11 @@ final class FailoverSAState {
                 let jump = t.summary.jumps[j]
                 let dir = t.sender.map { FailoverDirection(sender: $0) }
                 if let sender = t.sender,
-                   let e = report.events.lastIndex(where: { $0.side == sender && $0.frame <= jump.frame && !usedEvents.contains($0.frame) }),
-                   report.events[e].evidence.contains(where: { $0.isStrong }) || report.events[e].evidence.count >= 2 {
-                    usedEvents.insert(report.events[e].frame)
+                   let e = out.events.lastIndex(where: { $0.side == sender && $0.frame <= jump.frame && !usedEvents.contains($0.frame) }),
+                   out.events[e].evidence.contains(where: { $0.isStrong }) || out.events[e].evidence.count >= 2 {
+                    usedEvents.insert(out.events[e].frame)
                     t.summary.jumps[j].explanation = .clusterForwardJump
-                    t.summary.jumps[j].explainedBy = report.events[e].frame
+                    t.summary.jumps[j].explainedBy = out.events[e].frame
                 } else if report.contentHidden, let sender = t.sender,
                           [hiddenMID0Request[sender], hiddenMID0Request[sender.peer]].contains(where: { ($0 ?? Int.max) < jump.frame }) {
                     t.summary.jumps[j].explanation = .unverifiedNeedsKeys
@@ -953,11 +1026,11 @@ final class FailoverSAState {
     func timeOf(frame: Int) -> Int64 { frameTimes[frame] ?? lastTime }
 
     /// Before/after the takeover frame, from the segments (which restart at every evidence).
-    func splitSequences() {
-        let cut = report.takeover?.frame
-        for i in report.esp.indices {
-            guard let t = esp[report.esp[i].spi] else { continue }
-            var s = report.esp[i]
+    func splitSequences(_ out: inout FailoverSAReport) {
+        let cut = out.takeover?.frame
+        for i in out.esp.indices {
+            guard let t = esp[out.esp[i].spi] else { continue }
+            var s = out.esp[i]
             for seg in t.segments {
                 if let cut, seg.firstFrame >= cut {
                     if s.firstSequenceAfter == nil {
@@ -971,7 +1044,7 @@ final class FailoverSAState {
                     s.lastFrameBefore = seg.lastFrame
                 }
             }
-            report.esp[i] = s
+            out.esp[i] = s
         }
     }
 }

@@ -189,9 +189,17 @@ public struct SideMessageIDState: Hashable, Sendable {
     /// SET_WINDOW_SIZE (default 1, RFC 7296 §2.3).
     public internal(set) var sendWindow: UInt32 = 1
     /// This side's requests without a response yet, ID → frame.
-    public var outstanding: [UInt32: Int] { pending.dictionary }
+    public var outstanding: [UInt32: Int] {
+        var d: [UInt32: Int] = [:]
+        for p in pending.values { d[p.id] = p.frame }
+        return d
+    }
     /// `outstanding`, as kept.
-    var pending = IDMap<Int>()
+    var pending = IDMap<Outstanding>()
+    struct Outstanding: Hashable, Sendable, IDMapValue {
+        var frame: Int
+        var id: UInt32 = 0
+    }
     /// IDs skipped by a gap, not seen yet.
     public internal(set) var missing: Set<UInt32> = []
     /// The first request ID seen from this side.
@@ -200,10 +208,11 @@ public struct SideMessageIDState: Hashable, Sendable {
     /// whole IKE SA setup was visible (so the default of 1 holds until announced, RFC 7296 §2.3).
     public internal(set) var windowKnown = false
 
-    struct Record: Hashable, Sendable {
-        // In this order the flag fills the digest's padding: 32 bytes, not 40.
+    struct Record: Hashable, Sendable, IDMapValue {
+        // In this order the flag and the Message ID fill the digest's padding: 32 bytes.
         var digest: MessageDigest
         var comparable: Bool
+        var id: UInt32 = 0
         var frame: Int
 
         init(digest: MessageDigest, frame: Int, comparable: Bool = true) {
@@ -309,12 +318,12 @@ public struct MessageIDWindowModel: Hashable, Sendable {
                 emit(.initialExchangeRetry(previousFrame: prior.frame), nil)
                 st.requests[id] = .init(digest: m.digest, frame: m.frame)
                 st.responses[id] = nil
-                st.pending[id] = m.frame
+                st.pending[id] = .init(frame: m.frame)
             } else {
                 emit(.messageIDReuse(firstFrame: prior.frame), nil)
                 st.requests[id] = .init(digest: m.digest, frame: m.frame)
                 st.responses[id] = nil
-                st.pending[id] = m.frame
+                st.pending[id] = .init(frame: m.frame)
             }
             return
         }
@@ -351,7 +360,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
         }
         st.highestRequestID = max(st.highestRequestID ?? id, id)
         if st.firstRequestID == nil { st.firstRequestID = id }
-        st.pending[id] = m.frame
+        st.pending[id] = .init(frame: m.frame)
         st.requests[id] = .init(digest: m.digest, frame: m.frame, comparable: m.digestComparable)
         if st.requests.count > maxRecords { st.requests.removeFirst(by: SideMessageIDState.Record.earlier) }
     }
@@ -361,7 +370,7 @@ public struct MessageIDWindowModel: Hashable, Sendable {
         let id = m.messageID
         var st = take(requester)
         defer { self[requester] = st }
-        if let reqFrame = st.pending[id] {
+        if let reqFrame = st.pending[id]?.frame {
             st.pending[id] = nil
             st.responses[id] = .init(digest: m.digest, frame: m.frame, comparable: m.digestComparable)
             if st.responses.count > maxRecords { st.responses.removeFirst(by: SideMessageIDState.Record.earlier) }

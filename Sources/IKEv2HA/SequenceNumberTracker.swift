@@ -41,8 +41,10 @@ public struct SequenceNumberTracker: Hashable, Sendable {
     public var extendedSequenceNumbers: Bool?
     /// The highest sequence number seen (64-bit with ESN), nil before the first packet.
     public private(set) var highest: UInt64?
-    /// Bit i set: `highest - i` was seen (i < window).
-    private var seen: [UInt64]
+    /// Bit i set: `highest - i` was seen (i < window). The first 64 bits inline (the default
+    /// window needs no more, and then no allocation), the rest in `seenBeyond64`.
+    private var seen: UInt64 = 0
+    private var seenBeyond64: [UInt64]
 
     /// The largest forward step read as a wrap of the 32 low bits.
     static let plausibleWrapStep: UInt64 = 1 << 31
@@ -52,7 +54,7 @@ public struct SequenceNumberTracker: Hashable, Sendable {
         self.window = w
         self.jumpThreshold = jumpThreshold
         self.extendedSequenceNumbers = extendedSequenceNumbers
-        seen = Array(repeating: 0, count: Int((w + 63) / 64))
+        seenBeyond64 = Array(repeating: 0, count: Int((w + 63) / 64) - 1)
     }
 
     /// Places a 32-bit wire value in the 64-bit space (RFC 4303 Appendix A2.2), or returns it
@@ -107,32 +109,41 @@ public struct SequenceNumberTracker: Hashable, Sendable {
         return .reordered(s, highest: h)
     }
 
+    private var wordCount: Int { 1 + seenBeyond64.count }
+
+    /// Word `i` of the window bitmap.
+    private func word(_ i: Int) -> UInt64 { i == 0 ? seen : seenBeyond64[i - 1] }
+
+    private mutating func setWord(_ i: Int, _ v: UInt64) {
+        if i == 0 { seen = v } else { seenBeyond64[i - 1] = v }
+    }
+
     private mutating func clearAll() {
-        for i in seen.indices { seen[i] = 0 }
+        for i in 0..<wordCount { setWord(i, 0) }
     }
 
     private func isMarked(_ i: UInt64) -> Bool {
-        let word = Int(i / 64)
-        return word < seen.count && seen[word] & (1 << (i % 64)) != 0
+        let w = Int(i / 64)
+        return w < wordCount && word(w) & (1 << (i % 64)) != 0
     }
 
     private mutating func mark(_ i: UInt64) {
-        let word = Int(i / 64)
-        guard word < seen.count else { return }
-        seen[word] |= 1 << (i % 64)
+        let w = Int(i / 64)
+        guard w < wordCount else { return }
+        setWord(w, word(w) | 1 << (i % 64))
     }
 
-    /// Moves the window up by `n`: bit i becomes bit i + n.
+    /// Moves the window up by `n`: bit i becomes bit i + n. In place, from the top word down, so
+    /// every word is read before it is overwritten.
     private mutating func shift(by n: UInt64) {
         guard n < window else { return clearAll() }
         let words = Int(n / 64), bits = n % 64
-        var out = Array(repeating: UInt64(0), count: seen.count)
-        for i in seen.indices {
-            let target = i + words
-            guard target < out.count else { break }
-            out[target] |= bits == 0 ? seen[i] : seen[i] << bits
-            if bits != 0, target + 1 < out.count { out[target + 1] |= seen[i] >> (64 - bits) }
+        for target in stride(from: wordCount - 1, through: 0, by: -1) {
+            let source = target - words
+            var v: UInt64 = 0
+            if source >= 0 { v = bits == 0 ? word(source) : word(source) << bits }
+            if bits != 0, source >= 1 { v |= word(source - 1) >> (64 - bits) }
+            setWord(target, v)
         }
-        seen = out
     }
 }

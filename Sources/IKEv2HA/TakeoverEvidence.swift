@@ -67,24 +67,51 @@ public struct TakeoverEvidence: Hashable, Sendable {
 /// The link and IP identity of one side, per flow, turned into evidence.
 struct IdentityTracker {
     struct FlowState {
-        // Ordered so that the small fields share words (64 bytes a flow).
-        /// The first TTL seen on the flow and the other ones since (at most `maxTTLs` in all):
-        /// a TTL seen before is a path coming back, not a new box.
-        var laterTTLs: [UInt8] = []
+        // Ordered so that the small fields, the flow among them, share words (40 bytes a flow).
         var mac: UInt64?
         var ttl: UInt8?
         var firstTTL: UInt8?
+        let flow: PacketFlow
         var lastIPID: UInt32?
         /// Sequential IP ID steps in a row (capped at 1,000).
         var sequentialRun: Int16 = 0
+        /// What few flows ever need, out of line (nil while both are empty).
+        private var rare: Rare?
+
+        init(flow: PacketFlow) { self.flow = flow }
+
+        /// The first TTL seen on the flow and the other ones since (at most `maxTTLs` in all):
+        /// a TTL seen before is a path coming back, not a new box.
+        var laterTTLs: [UInt8] {
+            get { rare?.laterTTLs ?? [] }
+            set { rare = Rare.unlessEmpty(laterTTLs: newValue, pendingBreak: pendingBreak) }
+        }
         /// A break waiting for the next packet of the flow to confirm it.
-        var pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?
+        var pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)? {
+            get { rare?.pendingBreak }
+            set { rare = Rare.unlessEmpty(laterTTLs: laterTTLs, pendingBreak: newValue) }
+        }
 
         func hasSeen(ttl t: UInt8) -> Bool { firstTTL == t || laterTTLs.contains(t) }
 
         mutating func remember(ttl t: UInt8) {
             if firstTTL == nil { firstTTL = t } else if !hasSeen(ttl: t), laterTTLs.count < IdentityTracker.maxTTLs - 1 {
                 laterTTLs.append(t)
+            }
+        }
+
+        /// Immutable, so that copies of a flow state never share a change: a change makes a new one.
+        final class Rare {
+            let laterTTLs: [UInt8]
+            let pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?
+
+            private init(laterTTLs: [UInt8], pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?) {
+                self.laterTTLs = laterTTLs
+                self.pendingBreak = pendingBreak
+            }
+
+            static func unlessEmpty(laterTTLs: [UInt8], pendingBreak: (old: UInt32, new: UInt32, frame: Int, time: Int64)?) -> Rare? {
+                laterTTLs.isEmpty && pendingBreak == nil ? nil : Rare(laterTTLs: laterTTLs, pendingBreak: pendingBreak)
             }
         }
     }
@@ -97,7 +124,7 @@ struct IdentityTracker {
     static let maxSequentialStep: UInt32 = 1024
 
     /// At most `maxFlows`, searched linearly (an SA has two or three: IKE on 500, on 4500, ESP).
-    var flows: [(flow: PacketFlow, state: FlowState)] = []
+    var flows: [FlowState] = []
 
     /// Updates with one packet of `flow`; returns the evidence it shows.
     mutating func update(flow: PacketFlow, mac: UInt64?, ttl: UInt8?, ipID: UInt32?, frame: Int,
@@ -106,12 +133,12 @@ struct IdentityTracker {
         if let i = flows.firstIndex(where: { $0.flow == flow }) {
             index = i
         } else if flows.count < Self.maxFlows {
-            flows.append((flow, FlowState()))
+            flows.append(FlowState(flow: flow))
             index = flows.count - 1
         } else {
             return []
         }
-        var st = flows[index].state
+        var st = flows[index]
         var out: [TakeoverEvidence] = []
         if let new = mac {
             // Any change of MAC inside a flow is evidence, also back to one seen before (a
@@ -161,7 +188,7 @@ struct IdentityTracker {
                 st.lastIPID = new
             }
         }
-        flows[index].state = st
+        flows[index] = st
         return out
     }
 }

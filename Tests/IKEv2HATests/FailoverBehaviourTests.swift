@@ -48,6 +48,45 @@ import Testing
         #expect(low.observe(5) == .belowWindow(5, highest: 300))
     }
 
+    @Test("the anti-replay window agrees with a plain set of seen numbers, for windows of one and several words",
+          arguments: [1, 32, 63, 64, 65, 100, 128, 200, 4096] as [UInt64])
+    func windowMatchesSetModel(window: UInt64) {
+        var t = SequenceNumberTracker(window: window, jumpThreshold: 300, extendedSequenceNumbers: false)
+        var seen: Set<UInt64> = []
+        var highest: UInt64? = nil
+        // A fixed pseudo-random walk: mostly forward, steps across word boundaries, jumps, reordering.
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var q: UInt64 = 1000
+        for _ in 0..<5000 {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            let r = x >> 33
+            switch r % 10 {
+            case 0...5: q += r % 3 + 1
+            case 6: q += r % 700
+            case 7: q = q > 80 ? q - r % 80 : q
+            case 8: q = q > 5000 ? q - r % 5000 : q
+            default: break
+            }
+            let expected: SequenceNumberEvent
+            if let h = highest {
+                if q > h {
+                    expected = q - h > 300 ? .jump(from: h, to: q) : .advance(from: h, to: q)
+                } else if h - q >= window {
+                    expected = .belowWindow(q, highest: h)
+                } else {
+                    expected = seen.contains(q) ? .duplicate(q) : .reordered(q, highest: h)
+                }
+            } else {
+                expected = .first(q)
+            }
+            if case .belowWindow = expected {} else {
+                seen.insert(q)
+                highest = max(highest ?? q, q)
+            }
+            #expect(t.observe(UInt32(q)) == expected)
+        }
+    }
+
     @Test("a large step after a silence of a minute or more is unseen traffic; after a short pause it is a jump")
     func silenceAllowance() {
         let second: Int64 = 1_000_000_000
