@@ -121,16 +121,16 @@ public struct PayloadIterator: ~Escapable {
             // A start past the end: e.g. the default start (28, after the IKE header) on a
             // decrypted SK plaintext, whose chain starts at 0.
             guard _offset <= end else { why = .startPastEnd; break check }
-            guard end - _offset >= 4 else { why = .headerTruncated; break check }
-            let length = Int(message.u16(_offset + 2))
+            guard end &- _offset >= 4 else { why = .headerTruncated; break check }
+            let length = Int(message.u16(_offset &+ 2))
             guard length >= 4 else { why = .lengthTooSmall(length); break check }
-            guard length <= end - _offset else { why = .lengthOverrun(length); break check }
+            guard length <= end &- _offset else { why = .lengthOverrun(length); break check }
             let type = _nextType
-            guard type.isKnown || message.u8(_offset + 1) & 0x80 == 0 else { why = .unknownCritical; break check }
+            guard type.isKnown || message.u8(_offset &+ 1) & 0x80 == 0 else { why = .unknownCritical; break check }
             let payload = PayloadView(
-                type: type, bytes: message.extracting(_offset..<(_offset + length)), offset: _offset)
-            _count += 1
-            _offset += length
+                type: type, bytes: message.extracting(_offset..<(_offset &+ length)), offset: _offset)
+            _count &+= 1
+            _offset &+= length
             _nextType = payload.nextPayload
             if type == .encrypted || type == .encryptedFragment {
                 // The Next Payload of SK/SKF names the first inner payload; the outer chain ends here.

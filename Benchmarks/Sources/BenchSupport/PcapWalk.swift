@@ -91,8 +91,9 @@ extension RawSpan {
     }
 }
 
-/// The classic-pcap walk. Every length is checked before it is used; a damaged record stops
-/// the walk with `WalkError` (the messages before it have been delivered).
+/// The classic-pcap walk. Every length is checked before it is used (so offsets are added
+/// without overflow checks: each sum stays within the file); a damaged record stops the walk
+/// with `WalkError` (the messages before it have been delivered).
 public enum PcapWalk {
     /// What a UDP payload on port 500 or 4500 is.
     public enum Datagram { case ike, esp, keepalive, other }
@@ -121,13 +122,13 @@ public enum PcapWalk {
         guard linkType == 1 else { throw WalkError("link type \(linkType): only Ethernet (1) is walked here") }
         var off = 24
         while off < n {
-            guard n - off >= 16 else { throw WalkError("truncated record header at \(off)") }
-            let caplen = Int(u32(off + 8))
-            let start = off + 16
-            guard caplen <= n - start else { throw WalkError("record at \(off) runs past the end of the file") }
-            off = start + caplen
-            counts.records += 1
-            let frame = file.extracting(start..<(start + caplen))
+            guard n &- off >= 16 else { throw WalkError("truncated record header at \(off)") }
+            let caplen = Int(u32(off &+ 8))
+            let start = off &+ 16
+            guard caplen <= n &- start else { throw WalkError("record at \(off) runs past the end of the file") }
+            off = start &+ caplen
+            counts.records &+= 1
+            let frame = file.extracting(start..<(start &+ caplen))
             decodeEthernet(frame, counts: &counts, body)
         }
     }
@@ -136,67 +137,67 @@ public enum PcapWalk {
     static func decodeEthernet(_ f: RawSpan, counts: inout WalkCounts, _ body: (RawSpan, inout WalkCounts) -> Void) {
         var o = 12
         let c = f.byteCount
-        guard c >= 14 else { counts.other += 1; return }
+        guard c >= 14 else { counts.other &+= 1; return }
         var etherType = f.be16(o)
-        o += 2
+        o &+= 2
         // Up to two 802.1Q / 802.1ad tags.
         var tags = 0
         while (etherType == 0x8100 || etherType == 0x88a8) && tags < 2 {
-            guard c - o >= 4 else { counts.other += 1; return }
-            etherType = f.be16(o + 2)
-            o += 4
-            tags += 1
+            guard c &- o >= 4 else { counts.other &+= 1; return }
+            etherType = f.be16(o &+ 2)
+            o &+= 4
+            tags &+= 1
         }
         var proto: UInt8
         var l4: Int
         var l4End: Int
         switch etherType {
         case 0x0800:
-            guard c - o >= 20 else { counts.other += 1; return }
+            guard c &- o >= 20 else { counts.other &+= 1; return }
             let vihl = f.b8(o)
-            let ihl = Int(vihl & 0x0f) * 4
-            let total = Int(f.be16(o + 2))
-            let fragment = f.be16(o + 6) & 0x3fff
-            guard vihl >> 4 == 4, ihl >= 20, total >= ihl, total <= c - o, fragment == 0 else {
-                counts.other += 1
+            let ihl = Int(vihl & 0x0f) &* 4
+            let total = Int(f.be16(o &+ 2))
+            let fragment = f.be16(o &+ 6) & 0x3fff
+            guard vihl >> 4 == 4, ihl >= 20, total >= ihl, total <= c &- o, fragment == 0 else {
+                counts.other &+= 1
                 return
             }
-            proto = f.b8(o + 9)
-            l4 = o + ihl
-            l4End = o + total
+            proto = f.b8(o &+ 9)
+            l4 = o &+ ihl
+            l4End = o &+ total
         case 0x86dd:
-            guard c - o >= 40 else { counts.other += 1; return }
-            let plen = Int(f.be16(o + 4))
-            guard plen <= c - o - 40 else { counts.other += 1; return }
-            proto = f.b8(o + 6)
-            l4 = o + 40
-            l4End = l4 + plen
+            guard c &- o >= 40 else { counts.other &+= 1; return }
+            let plen = Int(f.be16(o &+ 4))
+            guard plen <= c &- o &- 40 else { counts.other &+= 1; return }
+            proto = f.b8(o &+ 6)
+            l4 = o &+ 40
+            l4End = l4 &+ plen
         default:
-            counts.other += 1
+            counts.other &+= 1
             return
         }
-        guard proto == 17, l4End - l4 >= 8 else { counts.other += 1; return }
+        guard proto == 17, l4End &- l4 >= 8 else { counts.other &+= 1; return }
         let sport = f.be16(l4)
-        let dport = f.be16(l4 + 2)
-        let ulen = Int(f.be16(l4 + 4))
-        guard ulen >= 8, ulen <= l4End - l4 else { counts.other += 1; return }
-        let payload = l4 + 8
-        let end = l4 + ulen
+        let dport = f.be16(l4 &+ 2)
+        let ulen = Int(f.be16(l4 &+ 4))
+        guard ulen >= 8, ulen <= l4End &- l4 else { counts.other &+= 1; return }
+        let payload = l4 &+ 8
+        let end = l4 &+ ulen
         if sport == 500 || dport == 500 {
             body(f.extracting(payload..<end), &counts)
         } else if sport == 4500 || dport == 4500 {
-            let len = end - payload
+            let len = end &- payload
             if len == 1 && f.b8(payload) == 0xff {
-                counts.keepalives += 1
+                counts.keepalives &+= 1
             } else if len >= 4 && f.be32(payload) == 0 {
-                body(f.extracting((payload + 4)..<end), &counts)
+                body(f.extracting((payload &+ 4)..<end), &counts)
             } else if len >= 8 {
-                counts.esp += 1
+                counts.esp &+= 1
             } else {
-                counts.other += 1
+                counts.other &+= 1
             }
         } else {
-            counts.other += 1
+            counts.other &+= 1
         }
     }
 
@@ -204,17 +205,17 @@ public enum PcapWalk {
     /// (`IKEMessageView.validate()`), counting payloads. Allocates nothing for valid input.
     @inline(__always)
     public static func parseAndWalk(_ bytes: RawSpan, counts: inout WalkCounts) {
-        counts.ikeMessages += 1
-        counts.ikeBytes += bytes.byteCount
+        counts.ikeMessages &+= 1
+        counts.ikeBytes &+= bytes.byteCount
         do throws(IKEError) {
             let msg = try IKEMessageView(parsing: bytes)
             var it = msg.payloads
             while let p = try it.next() {
                 try p.validateBody()
-                counts.payloads += 1
+                counts.payloads &+= 1
             }
         } catch {
-            counts.malformed += 1
+            counts.malformed &+= 1
         }
     }
 
@@ -222,39 +223,39 @@ public enum PcapWalk {
     /// the generic payload chain, and inside SA payloads every proposal and transform (transform
     /// IDs summed, as the C walker does), nothing else validated.
     public static func parseAndWalkChain(_ bytes: RawSpan, counts: inout WalkCounts) {
-        counts.ikeMessages += 1
-        counts.ikeBytes += bytes.byteCount
+        counts.ikeMessages &+= 1
+        counts.ikeBytes &+= bytes.byteCount
         do throws(IKEError) {
             let msg = try IKEMessageView(parsing: bytes)
             var it = msg.payloads
             while let p = try it.next() {
-                counts.payloads += 1
+                counts.payloads &+= 1
                 counts.check &+= Int(p.type.rawValue)
                 guard p.type == .securityAssociation else { continue }
                 var proposals = try p.securityAssociation().proposals
                 while let prop = try proposals.next() {
                     var transforms = prop.transforms
                     while let t = try transforms.next() {
-                        counts.transforms += 1
+                        counts.transforms &+= 1
                         counts.check &+= Int(t.id)
                     }
                 }
             }
         } catch {
-            counts.malformed += 1
+            counts.malformed &+= 1
         }
     }
 
     /// Header only: `IKEMessageView(parsing:)` (28-byte header + Length check).
     @inline(__always)
     public static func parseHeader(_ bytes: RawSpan, counts: inout WalkCounts) {
-        counts.ikeMessages += 1
-        counts.ikeBytes += bytes.byteCount
+        counts.ikeMessages &+= 1
+        counts.ikeBytes &+= bytes.byteCount
         do throws(IKEError) {
             let msg = try IKEMessageView(parsing: bytes)
             counts.payloads &+= Int(msg.header.messageID & 1)
         } catch {
-            counts.malformed += 1
+            counts.malformed &+= 1
         }
     }
 }

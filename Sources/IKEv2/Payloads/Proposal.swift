@@ -41,18 +41,18 @@ public struct ProposalIterator: ~Escapable {
                 break check
             }
             guard _count < SALimits.maxProposals else { why = .limit; break check }
-            guard end - _offset >= 8 else { why = .fixedPartTruncated; break check }
-            let length = Int(body.u16(_offset + 2))
+            guard end &- _offset >= 8 else { why = .fixedPartTruncated; break check }
+            let length = Int(body.u16(_offset &+ 2))
             guard length >= 8 else { why = .lengthTooSmall(length); break check }
-            guard length <= end - _offset else { why = .lengthOverrun(length); break check }
+            guard length <= end &- _offset else { why = .lengthOverrun(length); break check }
             let last = body.u8(_offset)
-            let nextOffset = _offset + length
+            let nextOffset = _offset &+ length
             switch last {
             case 0: guard nextOffset == end else { why = .afterLast(nextOffset); break check }
             case 2: guard nextOffset != end else { why = .moreAnnounced(nextOffset); break check }
             default: why = .badLastSubstruc(last); break check
             }
-            let number = body.u8(_offset + 4)
+            let number = body.u8(_offset &+ 4)
             // A request numbers its proposals from 1, but a response carries the accepted proposal
             // with the number it was offered under (RFC 7296 §3.3.1), so any first number but 0 is
             // valid here; which one is right depends on the exchange. Later ones repeat or add 1.
@@ -60,8 +60,8 @@ public struct ProposalIterator: ~Escapable {
                 why = .badNumber(number)
                 break check
             }
-            let proto = ProtocolID(rawValue: body.u8(_offset + 5))
-            let spiSize = Int(body.u8(_offset + 6))
+            let proto = ProtocolID(rawValue: body.u8(_offset &+ 5))
+            let spiSize = Int(body.u8(_offset &+ 6))
             let spiOK: Bool
             switch proto {
             case .ike: spiOK = spiSize == 0 || spiSize == 8
@@ -69,11 +69,11 @@ public struct ProposalIterator: ~Escapable {
             default: spiOK = spiSize == 0 || spiSize == 4 || spiSize == 8
             }
             guard spiOK else { why = .badSPISize(spiSize, proto); break check }
-            guard 8 + spiSize <= length else { why = .spiOverrun(spiSize, length); break check }
+            guard 8 &+ spiSize <= length else { why = .spiOverrun(spiSize, length); break check }
             let view = ProposalView(
-                bytes: body.extracting(_offset..<nextOffset), offset: baseOffset + _offset, index: _count + 1)
+                bytes: body.extracting(_offset..<nextOffset), offset: baseOffset &+ _offset, index: _count &+ 1)
             previousNumber = number
-            _count += 1
+            _count &+= 1
             _offset = nextOffset
             finished = false
             return view

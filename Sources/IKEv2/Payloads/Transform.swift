@@ -45,20 +45,20 @@ public struct TransformIterator: ~Escapable {
                 break check
             }
             guard _count < declared else { why = .moreThanDeclared; break check }
-            guard end - _offset >= 8 else { why = .fixedPartTruncated; break check }
-            let length = Int(region.u16(_offset + 2))
+            guard end &- _offset >= 8 else { why = .fixedPartTruncated; break check }
+            let length = Int(region.u16(_offset &+ 2))
             guard length >= 8 else { why = .lengthTooSmall(length); break check }
-            guard length <= end - _offset else { why = .lengthOverrun(length); break check }
-            let nextOffset = _offset + length
+            guard length <= end &- _offset else { why = .lengthOverrun(length); break check }
+            let nextOffset = _offset &+ length
             let last = region.u8(_offset)
             switch last {
             case 0: guard nextOffset == end else { why = .afterLast(nextOffset); break check }
             case 3: guard nextOffset != end else { why = .moreAnnounced(nextOffset); break check }
             default: why = .badLastSubstruc(last); break check
             }
-            let view = TransformView(bytes: region.extracting(_offset..<nextOffset), offset: baseOffset + _offset,
-                                     index: _count + 1, proposalIndex: proposalIndex)
-            _count += 1
+            let view = TransformView(bytes: region.extracting(_offset..<nextOffset), offset: baseOffset &+ _offset,
+                                     index: _count &+ 1, proposalIndex: proposalIndex)
+            _count &+= 1
             _offset = nextOffset
             finished = false
             return view
