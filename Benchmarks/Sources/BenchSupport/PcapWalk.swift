@@ -29,6 +29,27 @@ public struct WalkCounts: Sendable, Hashable {
     public init() {}
 }
 
+extension WalkCounts {
+    /// The counts and the in-process time of a run as one JSON line (what bench-walk and
+    /// bench-capture print).
+    public func jsonLine(mode: String, nanoseconds: UInt64) -> String {
+        let secs = Double(nanoseconds) / 1e9
+        let rate = secs > 0 ? Double(ikeMessages) / secs : 0
+        return "{\"mode\":\"\(mode)\",\"records\":\(records),\"ike\":\(ikeMessages),"
+            + "\"payloads\":\(payloads),\"malformed\":\(malformed),\"esp\":\(esp),"
+            + "\"keepalives\":\(keepalives),\"other\":\(other),\"ikeBytes\":\(ikeBytes),"
+            + "\"transforms\":\(transforms),\"check\":\(check),"
+            + "\"seconds\":\(secs),\"messagesPerSecond\":\(Int(rate))}"
+    }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds.
+public func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
 /// Why a file cannot be walked.
 public struct WalkError: Error, CustomStringConvertible, Sendable {
     public var description: String

@@ -20,18 +20,12 @@ guard let path = args.first else {
 }
 let repeats = max(1, args.count > 1 ? Int(args[1]) ?? 1 : 1)
 
-func now() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
 var counts = WalkCounts()
 var elapsed: UInt64 = 0
 do {
     for _ in 0..<repeats {
         counts = WalkCounts()
-        let t0 = now()
+        let t0 = monotonicNanoseconds()
         let reader = try CaptureReader(path: path)
         try reader.forEach { event in
             switch event.kind {
@@ -43,15 +37,10 @@ do {
             }
         }
         counts.records = reader.framesRead
-        elapsed = now() - t0
+        elapsed = monotonicNanoseconds() - t0
     }
 } catch {
     print("bench-capture: \(error)")
     exit(1)
 }
-let secs = Double(elapsed) / 1e9
-let rate = secs > 0 ? Double(counts.ikeMessages) / secs : 0
-print("{\"mode\":\"pcap\",\"records\":\(counts.records),\"ike\":\(counts.ikeMessages),"
-    + "\"payloads\":\(counts.payloads),\"malformed\":\(counts.malformed),\"esp\":\(counts.esp),"
-    + "\"keepalives\":\(counts.keepalives),\"other\":\(counts.other),\"ikeBytes\":\(counts.ikeBytes),"
-    + "\"seconds\":\(secs),\"messagesPerSecond\":\(Int(rate))}")
+print(counts.jsonLine(mode: "pcap", nanoseconds: elapsed))

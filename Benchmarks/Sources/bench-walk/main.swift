@@ -31,18 +31,12 @@ guard let path = args.first else {
 }
 let repeats = max(1, args.count > 1 ? Int(args[1]) ?? 1 : 1)
 
-func now() -> UInt64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-}
-
 var counts = WalkCounts()
 var elapsed: UInt64 = 0
 do {
     for _ in 0..<repeats {
         counts = WalkCounts()
-        let t0 = now()
+        let t0 = monotonicNanoseconds()
         switch mode {
         case "--mmap", "--populate", "--header", "--chain":
             let file = try MappedFile(path: path, populate: mode == "--populate")
@@ -77,16 +71,10 @@ do {
             print("bench-walk: unknown mode \(mode)")
             exit(2)
         }
-        elapsed = now() - t0
+        elapsed = monotonicNanoseconds() - t0
     }
 } catch {
     print("bench-walk: \(error)")
     exit(1)
 }
-let secs = Double(elapsed) / 1e9
-let rate = secs > 0 ? Double(counts.ikeMessages) / secs : 0
-print("{\"mode\":\"\(mode.dropFirst(2))\",\"records\":\(counts.records),\"ike\":\(counts.ikeMessages),"
-    + "\"payloads\":\(counts.payloads),\"malformed\":\(counts.malformed),\"esp\":\(counts.esp),"
-    + "\"keepalives\":\(counts.keepalives),\"other\":\(counts.other),\"ikeBytes\":\(counts.ikeBytes),"
-    + "\"transforms\":\(counts.transforms),\"check\":\(counts.check),"
-    + "\"seconds\":\(secs),\"messagesPerSecond\":\(Int(rate))}")
+print(counts.jsonLine(mode: String(mode.dropFirst(2)), nanoseconds: elapsed))
