@@ -113,7 +113,7 @@ public struct PayloadIterator: ~Escapable {
         check: do {
             if _nextType == .none {
                 finished = true
-                if _offset == end { return nil }
+                if _offset >= end { return nil }
                 why = .trailingBytes
                 break check
             }

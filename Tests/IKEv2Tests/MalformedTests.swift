@@ -166,6 +166,14 @@ enum Layout {
             while try it.next() != nil {}
         }
         #expect(e?.description == "trailing-bytes at offset 8 in SK: 2 bytes after the last payload")
+        // An empty chain that starts at or past the end of its buffer ends without an error.
+        let short: [UInt8] = [1, 2, 3]
+        var ended = false
+        let none = caught { () throws(IKEError) in
+            var empty = PayloadIterator(message: short.span.bytes, first: .none)
+            ended = try empty.next() == nil
+        }
+        #expect(none == nil && ended)
     }
 
     @Test func saStructuralRules() throws {
